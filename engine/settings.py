@@ -1,0 +1,40 @@
+"""Settings, read once at the edge (CLI flags and TRAJECT_* variables) and passed down."""
+from __future__ import annotations
+
+import getpass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+DEFAULT_DB = "sqlite:///traject.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = DEFAULT_DB
+    user: str = "traject"
+    now: datetime | None = None  # fixed engine clock; None means real time
+    language: str = "nl"
+    schema_dirs: tuple[Path, ...] = field(default_factory=tuple)  # extra places to look for form files
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], **overrides) -> Settings:
+        """Build settings from TRAJECT_* variables; explicit (non-None) overrides win."""
+        from .clock import parse_now
+
+        values = {
+            "db_url": env.get("TRAJECT_DB") or DEFAULT_DB,
+            "user": env.get("TRAJECT_USER") or _login_name(),
+            "now": parse_now(env["TRAJECT_NOW"]) if env.get("TRAJECT_NOW") else None,
+            "language": env.get("TRAJECT_LANG") or "nl",
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "traject"
