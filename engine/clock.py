@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 Clock = Callable[[], datetime]
 
@@ -19,7 +19,7 @@ _installed = False
 
 
 def system_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def fixed_clock(at: datetime) -> Clock:
@@ -32,7 +32,7 @@ def fixed_clock(at: datetime) -> Clock:
 def parse_now(text: str) -> datetime:
     """Parse an ISO-8601 --now value; a naive value is taken as UTC."""
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class _EngineDatetime(datetime):
@@ -41,7 +41,7 @@ class _EngineDatetime(datetime):
     @classmethod
     def now(cls, tz=None):  # noqa: D102 - same contract as datetime.now
         clock = _current.get()
-        value = clock() if clock else datetime.now(timezone.utc)
+        value = clock() if clock else datetime.now(UTC)
         return value.astimezone(tz) if tz else value.replace(tzinfo=None)
 
 

@@ -154,10 +154,12 @@ class CompletionResult:
     case_id: str
     status: str
     open_tasks: tuple[WorkItem, ...]
+    incident: Incident | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"case_id": self.case_id, "status": self.status,
-                "open_tasks": [t.to_json() for t in self.open_tasks]}
+                "open_tasks": [t.to_json() for t in self.open_tasks],
+                "incident": self.incident.to_json() if self.incident else None}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The audit trail: hash chain over events, verification and replay."""

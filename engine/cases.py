@@ -1,0 +1,197 @@
+"""Case use cases: start a case, complete a task, fire due timers. One transaction each.
+
+Every command loads the case's workflow, lets SpiffWorkflow run until the case waits again, then
+writes the workflow, its work items and one event in the caller's transaction. A script that fails
+leaves the workflow as it was and marks the case `error` with an incident instead.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from . import instances
+from .definitions import SpecCache
+from .errors import Conflict, InvalidInput, NotFound
+from .serialization import SERIALIZER_VERSION, dump_workflow, load_workflow
+from .store import repo
+from .store.tables import Case, DefinitionVersion, WorkItem
+
+
+@dataclass
+class CaseContext:
+    """Everything a case command needs besides the session."""
+
+    specs: SpecCache
+    script_engine_factory: object
+    clock: object
+    actor: str
+
+
+def start(session: Session, ctx: CaseContext, definition: DefinitionVersion, gemeente: str,
+          data: dict) -> Case:
+    spec, subs = ctx.specs.get(definition.id, definition.specs)
+    now = ctx.clock()
+    workflow = instances.new_workflow(spec, subs, ctx.script_engine_factory(), data)
+    case = Case(
+        id=str(uuid.uuid4()), definition_id=definition.id, process_id=definition.process_id,
+        gemeente=gemeente, status="running", stage=None, workflow="", serializer_version=SERIALIZER_VERSION,
+        created_at=now, updated_at=now,
+    )
+    session.add(case)
+    payload = {"process_id": definition.process_id, "gemeente": gemeente, "data": data}
+    incident = _try(lambda: instances.advance(workflow, ctx.clock))
+    if incident:  # keep the case as it was before its first step, with the incident beside it
+        workflow = instances.new_workflow(spec, subs, ctx.script_engine_factory(), data)
+    _store(session, ctx, case, workflow, incident)
+    _record(session, ctx, case, workflow, "case_started", payload, incident=incident)
+    return case
+
+
+def complete_task(session: Session, ctx: CaseContext, task_id: str, data: dict) -> Case:
+    """Complete an open human task. The caller has validated `data` against the task's form."""
+    case = session.get(Case, work_item(session, task_id).case_id)
+    case = repo.case_for_update(session, case.id)
+    item = session.get(WorkItem, task_id)  # re-read under the lock: someone may have just completed it
+    if item is None:
+        raise Conflict(f"task {task_id} is no longer open (completed by someone else)")
+    workflow = _load(session, ctx, case)
+    incident = _try(lambda: instances.complete(workflow, task_id, data, ctx.clock))
+    if incident:
+        workflow = _load(session, ctx, case)  # discard the half-run workflow
+    _store(session, ctx, case, workflow, incident)
+    payload = {"task_id": task_id, "data": data}
+    _record(session, ctx, case, workflow, "task_completed", payload, task=item.task, task_id=task_id,
+            incident=incident)
+    return case
+
+
+def fire_timers(session: Session, ctx: CaseContext, case_id: str) -> bool:
+    """Fire the due timers of one case. True when something moved."""
+    case = repo.case_for_update(session, case_id)
+    if case.status != "running":
+        return False
+    workflow = _load(session, ctx, case)
+    before = instances.waiting_timers(workflow)
+    incident = _try(lambda: instances.advance(workflow, ctx.clock))
+    if incident:
+        workflow = _load(session, ctx, case)
+    fired = [t for t in before if t < ctx.clock()]
+    if not fired and not incident:
+        return False
+    _store(session, ctx, case, workflow, incident)
+    payload = {"timers": [t.isoformat() for t in fired]}
+    _record(session, ctx, case, workflow, "timer_fired", payload, incident=incident)
+    return True
+
+
+def work_item(session: Session, task_id: str) -> WorkItem:
+    item = session.get(WorkItem, task_id)
+    if item is not None:
+        return item
+    if repo.task_was_completed(session, task_id):
+        raise Conflict(f"task {task_id} is no longer open (already completed)")
+    raise NotFound(f"task '{task_id}' does not exist")
+
+
+def load_for_reading(session: Session, ctx: CaseContext, case: Case):
+    return _load(session, ctx, case)
+
+
+def _load(session: Session, ctx: CaseContext, case: Case):
+    definition = repo.definition(session, case.definition_id)
+    spec, subs = ctx.specs.get(definition.id, definition.specs)
+    workflow = load_workflow(case.workflow, spec, subs)
+    workflow.script_engine = ctx.script_engine_factory()
+    return workflow
+
+
+def _try(step) -> instances.Incident | None:
+    try:
+        step()
+    except instances.Incident as incident:
+        return incident
+    return None
+
+
+def _store(session: Session, ctx: CaseContext, case: Case, workflow, incident) -> None:
+    now = ctx.clock()
+    data = instances.case_data(workflow)
+    case.workflow = dump_workflow(workflow)
+    case.serializer_version = SERIALIZER_VERSION
+    case.updated_at = now
+    case.next_timer_at = instances.next_timer_due(workflow)
+    case.stage = instances.current_stage(workflow, case.stage)
+    case.person_name, case.bsn = _person(data)
+    case.deadline = _deadline(data)
+    if incident:
+        case.status = "error"
+        case.incident = {"task": incident.task, "message": incident.message, "at": now.isoformat()}
+    else:
+        case.status = "completed" if workflow.is_completed() else "running"
+        case.incident = None
+    _sync_work_items(session, case, workflow, now)
+
+
+def _record(session, ctx, case, workflow, type_, payload, *, task=None, task_id=None, incident=None):
+    now = ctx.clock()
+    digest = instances.state_digest(workflow)
+    repo.append_event(session, case_id=case.id, type=type_, at=now, actor=ctx.actor, task=task,
+                      task_id=task_id, definition_id=case.definition_id, data=payload, state_digest=digest)
+    if incident:
+        repo.append_event(session, case_id=case.id, type="incident_raised", at=now, actor=ctx.actor,
+                          task=incident.task, definition_id=case.definition_id,
+                          data={"message": incident.message, "command": type_}, state_digest=digest)
+    elif workflow.is_completed():
+        repo.append_event(session, case_id=case.id, type="case_completed", at=now, actor=ctx.actor,
+                          definition_id=case.definition_id, data=None, state_digest=digest)
+
+
+def _sync_work_items(session: Session, case: Case, workflow, now: datetime) -> None:
+    """Make the work_items rows of this case exactly its ready human tasks (keeping assignees)."""
+    ready = {t.id: t for t in instances.human_tasks(workflow)} if case.status != "completed" else {}
+    existing = {w.id: w for w in session.scalars(select(WorkItem).where(WorkItem.case_id == case.id))}
+    gone = [item_id for item_id in existing if item_id not in ready]
+    if gone:
+        session.execute(delete(WorkItem).where(WorkItem.id.in_(gone)))
+    for task_id, task in ready.items():
+        item = existing.get(task_id)
+        if item is None:
+            item = WorkItem(id=task_id, case_id=case.id, created_at=now, assignee=None)
+            item.due_at = task.due or instances.due_from_duration(now, task.due_in)
+            session.add(item)
+        elif task.due:
+            item.due_at = task.due
+        item.process_id, item.gemeente, item.task, item.title = case.process_id, case.gemeente, task.task, task.title
+        item.role, item.form, item.ui_form, item.stage = task.role, task.form, task.ui_form, task.stage
+        item.person_name, item.bsn = case.person_name, case.bsn
+    session.flush()
+
+
+def _person(data: dict) -> tuple[str | None, str | None]:
+    name = data.get("naam")
+    if not name and (data.get("voornamen") or data.get("achternaam")):
+        name = " ".join(str(p) for p in (data.get("voornamen"), data.get("achternaam")) if p)
+    bsn = data.get("bsn")
+    return (str(name)[:200] if name else None), (str(bsn)[:20] if bsn else None)
+
+
+def _deadline(data: dict) -> datetime | None:
+    value = data.get("pvt_deadline") or data.get("deadline")
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return datetime(parsed.year, parsed.month, parsed.day, tzinfo=UTC)
+
+
+def require_gemeente(gemeente: str) -> str:
+    code = (gemeente or "").strip()
+    if not code:
+        raise InvalidInput("--gemeente is required (a municipality code, e.g. GM0363)")
+    return code

@@ -1,0 +1,229 @@
+"""One handler per command: parse the arguments' values, call the Engine, print the result."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from .output import mask_bsn, print_json, print_table
+
+
+def _engine(settings):
+    from ..service import build_engine
+
+    return build_engine(settings)
+
+
+def _data(text: str | None) -> dict:
+    from ..errors import InvalidInput
+
+    if not text:
+        return {}
+    source = "--data"
+    if text.startswith("@"):
+        path = Path(text[1:])
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as err:
+            raise InvalidInput(f"--data: cannot read {path}: {err.strerror}") from None
+        source = str(path)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InvalidInput(f"{source}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{source}: form data must be a JSON object")
+    return value
+
+
+def validate(args, settings) -> int:
+    from ..bundle import collect
+    from ..validation import validate_files
+
+    files = collect(args.paths)
+    problems = validate_files(files, settings.schema_dirs)
+    if args.json:
+        print_json([{"path": p.path, "line": p.line, "element_id": p.element_id, "message": p.message}
+                    for p in problems])
+    else:
+        for problem in problems:
+            print(problem)
+        if not problems:
+            print(f"{len(files)} file(s) checked: no problems", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def deploy(args, settings) -> int:
+    from ..errors import DefinitionInvalid
+
+    try:
+        results = _engine(settings).deploy(args.paths)
+    except DefinitionInvalid as err:
+        for problem in err.problems:
+            print(problem)
+        print(f"nothing deployed: {len(err.problems)} problem(s)", file=sys.stderr)
+        return 1
+    if args.json:
+        print_json([r.to_json() for r in results])
+    else:
+        print_table(["process", "version", "changed"],
+                    [(r.process_id, r.version, "yes" if r.changed else "no") for r in results])
+    return 0
+
+
+def processes(args, settings) -> int:
+    infos = _engine(settings).processes()
+    if args.json:
+        print_json([p.to_json() for p in infos])
+    else:
+        print_table(["process", "name", "version", "startable"],
+                    [(p.process_id, p.name, p.version, "yes" if p.startable else "no") for p in infos])
+    return 0
+
+
+def start(args, settings) -> int:
+    case = _engine(settings).start_case(args.process_id, args.gemeente, _data(args.data))
+    if args.json:
+        print_json({"case_id": case.id, "status": case.status, "stage": case.stage})
+    else:
+        print(case.id)
+    return 1 if case.status == "error" else 0
+
+
+def tasks(args, settings) -> int:
+    from ..worklist import TaskFilter
+
+    items = _engine(settings).list_tasks(TaskFilter(
+        case_id=args.case, gemeente=args.gemeente, role=args.role, assignee=args.assignee, limit=args.limit))
+    if args.json:
+        print_json([i.to_json() for i in items])
+    else:
+        print_table(["id", "case", "task", "role", "gemeente", "person", "due", "assignee"],
+                    [(i.id, i.case_id[:8], i.title, i.role, i.gemeente,
+                      f"{i.person_name or '-'} {mask_bsn(i.bsn) or ''}".strip(), i.due, i.assignee)
+                     for i in items])
+    return 0
+
+
+def form(args, settings) -> int:
+    spec = _engine(settings).get_form(args.task_id)
+    out = spec.to_json()
+    if args.json:
+        print_json(out)
+    else:
+        print(f"{spec.title} ({spec.task}), case {spec.case_id}")
+        if spec.instructions:
+            print(spec.instructions)
+        print_json({"schema": spec.schema, "ui_schema": spec.ui_schema})
+    return 0
+
+
+def complete(args, settings) -> int:
+    result = _engine(settings).complete_task(args.task_id, _data(args.data))
+    if args.json:
+        print_json(result.to_json())
+    elif result.incident:
+        print(f"case {result.case_id}: incident at '{result.incident.task}': {result.incident.message}",
+              file=sys.stderr)
+    else:
+        print(f"case {result.case_id}: {result.status}; open tasks: "
+              + (", ".join(f"{t.title} [{t.id}]" for t in result.open_tasks) or "none"))
+    return 1 if result.status == "error" else 0
+
+
+def claim(args, settings) -> int:
+    _engine(settings).claim_task(args.task_id)
+    if args.json:
+        print_json({"id": args.task_id, "assignee": settings.user})
+    return 0
+
+
+def release(args, settings) -> int:
+    _engine(settings).claim_task(args.task_id, release=True)
+    if args.json:
+        print_json({"id": args.task_id, "assignee": None})
+    return 0
+
+
+def show(args, settings) -> int:
+    detail = _engine(settings).show_case(args.case_id)
+    if args.json:
+        print_json(detail.to_json())
+        return 0
+    s = detail.summary
+    print(f"case {s.id}  {s.process_id} v{s.definition_version}  gemeente {s.gemeente}")
+    print(f"status {s.status}  stage {s.stage or '-'}  person {s.person_name or '-'} {mask_bsn(s.bsn) or ''}")
+    if detail.incident:
+        print(f"INCIDENT at {detail.incident.task}: {detail.incident.message}")
+    for task in detail.open_tasks:
+        print(f"open: {task.title} [{task.id}] role {task.role or '-'} due {task.due or '-'}")
+    for due in detail.waiting_timers:
+        print(f"timer due {due.isoformat()}")
+    print_table(["seq", "at", "type", "task", "actor"],
+                [(e.seq, e.at, e.type, e.task, e.actor) for e in detail.events])
+    return 0
+
+
+def list_cases(args, settings) -> int:
+    rows = _engine(settings).list_cases(gemeente=args.gemeente, status=args.status)
+    if args.json:
+        print_json([c.to_json() for c in rows])
+    else:
+        print_table(["id", "process", "gemeente", "status", "stage", "person"],
+                    [(c.id, c.process_id, c.gemeente, c.status, c.stage,
+                      f"{c.person_name or '-'} {mask_bsn(c.bsn) or ''}".strip()) for c in rows])
+    return 0
+
+
+def worker(args, settings) -> int:
+    engine = _engine(settings)
+    while True:
+        moved = engine.fire_due_timers()
+        if args.json:
+            print_json({"cases_moved": moved})
+        elif moved:
+            print(f"fired timers in {moved} case(s)")
+        if args.once:
+            return 0
+        time.sleep(args.interval)
+
+
+def users_add(args, settings) -> int:
+    user = _engine(settings).add_user(args.name, args.role, args.gemeente)
+    if args.json:
+        print_json(user.to_json())
+    return 0
+
+
+def users_list(args, settings) -> int:
+    users = _engine(settings).list_users()
+    if args.json:
+        print_json([u.to_json() for u in users])
+    else:
+        print_table(["name", "roles", "gemeenten"],
+                    [(u.name, ", ".join(u.roles), ", ".join(u.gemeenten)) for u in users])
+    return 0
+
+
+def users_remove(args, settings) -> int:
+    _engine(settings).remove_user(args.name)
+    return 0
+
+
+def tui(args, settings) -> int:
+    try:
+        from tui.app import run_app
+    except ImportError as err:
+        from ..errors import EngineError
+
+        raise EngineError(f"the terminal app is not available: {err}") from None
+    return run_app(_engine(settings)) or 0
+
+
+def demo(args, settings) -> int:
+    from ..demo import seed_demo
+
+    summary = seed_demo(_engine(settings), people=args.people)
+    print(summary)
+    return 0

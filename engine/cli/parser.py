@@ -1,0 +1,88 @@
+"""Argument parsing for every `traject` command (each with help text)."""
+from __future__ import annotations
+
+import argparse
+
+from . import commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="traject", description="Traject: run the participatieverklaringstraject as BPMN processes.")
+    parser.add_argument("--db", help="database URL (env TRAJECT_DB; default sqlite:///traject.db)")
+    parser.add_argument("--user", help="acting user (env TRAJECT_USER; default the OS login)")
+    parser.add_argument("--now", help="engine clock as ISO-8601, e.g. 2026-03-01T09:00:00+01:00")
+    parser.add_argument("--json", dest="global_json", action="store_true",
+                        help="print JSON (also accepted after the command)")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name, handler, help_text, json_flag=True):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        if json_flag:
+            p.add_argument("--json", action="store_true", help="print JSON")
+        return p
+
+    p = command("validate", commands.validate, "check BPMN/DMN files and their forms; exit 1 on problems")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="BPMN/DMN files or folders")
+    p = command("deploy", commands.deploy, "validate and deploy BPMN/DMN files as new process versions")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="BPMN/DMN files or folders")
+    command("processes", commands.processes, "list deployed processes (newest versions)")
+
+    p = command("start", commands.start, "start a case of a deployed process")
+    p.add_argument("process_id", metavar="PROCESS_ID")
+    p.add_argument("--gemeente", required=True, help="municipality code, e.g. GM0363")
+    p.add_argument("--data", help="start form data as JSON, or @FILE")
+
+    p = command("tasks", commands.tasks, "list open tasks (sorted by due date)")
+    p.add_argument("--case", help="only this case")
+    p.add_argument("--gemeente", help="only this municipality")
+    p.add_argument("--role", help="only this role (lane)")
+    p.add_argument("--assignee", help="only tasks claimed by this user")
+    p.add_argument("--limit", type=int, help="at most this many rows")
+
+    p = command("form", commands.form, "show the form (JSON Schema) and current data of an open task")
+    p.add_argument("task_id", metavar="TASK_ID")
+    p = command("complete", commands.complete, "complete an open task with form data")
+    p.add_argument("task_id", metavar="TASK_ID")
+    p.add_argument("--data", help="form data as JSON, or @FILE")
+    p = command("claim", commands.claim, "claim an open task for the acting user")
+    p.add_argument("task_id", metavar="TASK_ID")
+    p = command("release", commands.release, "release a claimed task")
+    p.add_argument("task_id", metavar="TASK_ID")
+
+    p = command("show", commands.show, "show a case: state, data, open tasks and history")
+    p.add_argument("case_id", metavar="CASE_ID")
+    p = command("cases", commands.list_cases, "list cases (newest first)")
+    p.add_argument("--gemeente", help="only this municipality")
+    p.add_argument("--status", choices=["running", "completed", "error"], help="only this status")
+
+    p = command("worker", commands.worker, "fire due timers (and other due work)")
+    p.add_argument("--once", action="store_true", help="do what is due now, then return")
+    p.add_argument("--interval", type=float, default=5.0, help="seconds between polls (default 5)")
+
+    _users(sub)
+    p = command("tui", commands.tui, "open the caseworker app", json_flag=False)
+    p = command("demo", commands.demo, "create a demo database with generated people", json_flag=False)
+    p.add_argument("--people", type=int, default=50, help="number of generated cases (default 50)")
+    return parser
+
+
+def _users(sub) -> None:
+    users = sub.add_parser("users", help="manage the user directory (roles per gemeente)",
+                           description="manage the user directory (roles per gemeente)")
+    users_sub = users.add_subparsers(title="user commands", metavar="ACTION")
+    p = users_sub.add_parser("add", help="add a user, or add roles/gemeenten to one",
+                             description="add a user, or add roles/gemeenten to one")
+    p.add_argument("name")
+    p.add_argument("--role", action="append", default=[], help="role (lane name); may repeat")
+    p.add_argument("--gemeente", action="append", default=[], help="municipality code; may repeat")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=commands.users_add)
+    p = users_sub.add_parser("list", help="list users", description="list users")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=commands.users_list)
+    p = users_sub.add_parser("remove", help="remove a user", description="remove a user")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=commands.users_remove)

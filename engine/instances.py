@@ -1,0 +1,218 @@
+"""Running one case on SpiffWorkflow: start, complete a task, fire timers, and read what it waits on.
+
+This is the only module (with definitions, serialization and clock) that touches SpiffWorkflow's
+runtime. It knows nothing of the database: the service loads and stores what it returns.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from .clock import Clock, running_on
+from .definitions import FORM_KEY, UI_FORM_KEY
+
+# The stages a PVT case goes through, in order. A process may use other names; they sort after these.
+STAGES = ("intake", "inburgering", "workshop", "ondertekening", "monitoring", "afgesloten")
+FINAL_STAGE = "afgesloten"
+
+
+@dataclass(frozen=True)
+class HumanTask:
+    """A ready human task as the service needs it for a work item."""
+
+    id: str
+    task: str  # BPMN element id
+    title: str
+    role: str | None
+    form: str | None
+    ui_form: str | None
+    stage: str | None
+    due: datetime | None  # from a boundary timer on the task; else from its "due" property
+    due_in: str | None  # the "due" property (ISO duration), applied when the work item is first made
+    instructions: str | None
+
+
+class Incident(Exception):
+    """A script, condition or decision failed while the engine ran; the command is rolled back."""
+
+    def __init__(self, task: str | None, message: str):
+        super().__init__(message)
+        self.task = task
+        self.message = message
+
+
+def new_workflow(spec, subprocess_specs, script_engine, start_data: dict) -> BpmnWorkflow:
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine)
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(copy.deepcopy(start_data))
+    return workflow
+
+
+def advance(workflow: BpmnWorkflow, clock: Clock) -> None:
+    """Run every engine step (scripts, gateways, decisions, due timers) until the case waits."""
+    with running_on(clock):
+        try:
+            workflow.refresh_timers()
+            workflow.do_engine_steps()
+        except WorkflowException as err:
+            raise _incident(err) from err
+        except Exception as err:  # a script error outside Spiff's wrapping still must not half-apply
+            raise Incident(None, f"{type(err).__name__}: {err}") from err
+
+
+def complete(workflow: BpmnWorkflow, task_id: str, data: dict, clock: Clock) -> None:
+    task = find_ready_human_task(workflow, task_id)
+    if task is None:
+        raise LookupError(task_id)
+    with running_on(clock):
+        task.data.update(copy.deepcopy(data))
+        try:
+            task.run()
+        except WorkflowException as err:
+            raise _incident(err) from err
+    advance(workflow, clock)
+
+
+def _incident(err: WorkflowException) -> Incident:
+    task = getattr(err, "task", None)
+    task_name = getattr(getattr(task, "task_spec", None), "bpmn_id", None) if task else None
+    message = str(err)
+    line = getattr(err, "line_number", None)
+    if line:
+        message += f" (line {line})"
+    return Incident(task_name, message)
+
+
+def find_ready_human_task(workflow: BpmnWorkflow, task_id: str):
+    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        if str(task.id) == task_id:
+            return task
+    return None
+
+
+def human_tasks(workflow: BpmnWorkflow) -> list[HumanTask]:
+    return [_describe(t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+
+
+def _describe(task) -> HumanTask:
+    spec = task.task_spec
+    props = properties_of(spec)
+    extensions = getattr(spec, "extensions", None) or {}
+    return HumanTask(
+        id=str(task.id),
+        task=spec.bpmn_id or spec.name,
+        title=spec.bpmn_name or spec.bpmn_id or spec.name,
+        role=getattr(spec, "lane", None),
+        form=props.get(FORM_KEY),
+        ui_form=props.get(UI_FORM_KEY),
+        stage=stage_of(task),
+        due=_boundary_timer_due(task),
+        due_in=props.get("due"),
+        instructions=extensions.get("instructionsForEndUser"),
+    )
+
+
+def properties_of(spec) -> dict:
+    extensions = getattr(spec, "extensions", None) or {}
+    return extensions.get("properties") or {}
+
+
+def stage_of(task) -> str | None:
+    """The `stage` property of the task, else of the nearest (call) activity that contains it."""
+    current = task
+    while current is not None:
+        stage = properties_of(current.task_spec).get("stage")
+        if stage:
+            return stage
+        parent = current.parent
+        if parent is None:  # top of a subprocess: continue with the task that started it
+            workflow = current.workflow
+            parent_id = getattr(workflow, "parent_task_id", None)
+            parent = workflow.top_workflow.get_task_from_id(parent_id) if parent_id else None
+        current = parent
+    return None
+
+
+def current_stage(workflow: BpmnWorkflow, previous: str | None) -> str | None:
+    """The furthest stage among the tasks the case waits on; `afgesloten` once it is completed."""
+    if workflow.is_completed():
+        return FINAL_STAGE
+    waiting = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+    stages = {s for s in (stage_of(t) for t in waiting) if s}
+    if not stages:
+        return previous
+    return max(stages, key=lambda s: STAGES.index(s) if s in STAGES else len(STAGES))
+
+
+def _timer_due(task) -> datetime | None:
+    definition = getattr(task.task_spec, "event_definition", None)
+    if not isinstance(definition, TimerEventDefinition):
+        return None
+    value = task.internal_data.get("event_value")
+    if value is None:
+        return None
+    if isinstance(definition, CycleTimerEventDefinition):
+        return datetime.fromisoformat(value["next"]) if value.get("cycles") else None
+    return TimerEventDefinition.parse_time_or_duration(value)
+
+
+def _boundary_timer_due(task) -> datetime | None:
+    siblings = task.parent.children if task.parent else []
+    dues = [d for d in (_timer_due(s) for s in siblings if s.state == TaskState.WAITING) if d]
+    return min(dues) if dues else None
+
+
+def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
+    dues = [d for d in (_timer_due(t) for t in workflow.get_tasks(state=TaskState.WAITING)) if d]
+    return min(dues) if dues else None
+
+
+def waiting_timers(workflow: BpmnWorkflow) -> list[datetime]:
+    return sorted(d for d in (_timer_due(t) for t in workflow.get_tasks(state=TaskState.WAITING)) if d)
+
+
+def case_data(workflow: BpmnWorkflow) -> dict:
+    """The case's data: the workflow data once completed, else the data of the newest waiting task."""
+    if workflow.is_completed():
+        return dict(workflow.data)
+    candidates = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+    merged: dict = dict(workflow.data)
+    for task in sorted(candidates, key=lambda t: t.last_state_change):
+        merged.update(task.data)
+    return merged
+
+
+def state_digest(workflow: BpmnWorkflow) -> str:
+    """A digest of what the municipality acts on: open human tasks, waiting timers, data, completion."""
+    state = {
+        "open": sorted(t.task for t in human_tasks(workflow)),
+        "timers": [d.isoformat() for d in waiting_timers(workflow)],
+        "data": case_data(workflow),
+        "completed": workflow.is_completed(),
+    }
+    text = json.dumps(state, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def due_from_duration(start: datetime, duration: str | None) -> datetime | None:
+    """Apply a task's `due` property (ISO 8601 duration such as P5D) to the moment it opened."""
+    if not duration:
+        return None
+    try:
+        parsed = TimerEventDefinition.parse_iso_duration(duration)
+        return start + TimerEventDefinition.get_timedelta_from_start(parsed, start)
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+

@@ -1,0 +1,236 @@
+"""The Engine: one method per use case, one transaction per method, views out, typed errors up."""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from . import cases, deployment, forms, instances, worklist
+from .bundle import collect
+from .clock import Clock
+from .definitions import SpecCache, build_processes
+from .errors import Conflict, InvalidInput, NotFound
+from .settings import Settings
+from .store import repo
+from .store.db import Database
+from .store.tables import Case, Event, User
+from .views import (
+    CaseDetail,
+    CaseSummary,
+    CompletionResult,
+    DeployResult,
+    FormSpec,
+    HistoryEntry,
+    Incident,
+    ProcessInfo,
+    UserInfo,
+)
+from .worklist import TaskFilter
+
+
+class Engine:
+    def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+        self._script_engine_factory = script_engine_factory
+        self._specs = SpecCache()
+
+    # -- definitions -------------------------------------------------------------------------
+    def validate(self, paths: Sequence[str | Path]) -> list:
+        from .validation import validate_files
+
+        return validate_files(collect(paths), self.settings.schema_dirs)
+
+    def deploy(self, paths: Sequence[str | Path], actor: str | None = None) -> list[DeployResult]:
+        builds = build_processes(collect(paths), self.settings.schema_dirs)
+        with self.db.transaction() as session:
+            return deployment.store_builds(session, builds, actor or self.settings.user, self.clock())
+
+    def processes(self) -> list[ProcessInfo]:
+        with self.db.transaction(write=False) as session:
+            return deployment.list_processes(session)
+
+    # -- cases -------------------------------------------------------------------------------
+    def start_case(self, process_id: str, gemeente: str, data: dict | None = None,
+                   actor: str | None = None) -> CaseSummary:
+        gemeente = cases.require_gemeente(gemeente)
+        data = data or {}
+        with self.db.transaction() as session:
+            definition = repo.latest_definition(session, process_id)
+            if definition is None:
+                raise NotFound(f"process '{process_id}' is not deployed")
+            if not definition.startable:
+                raise InvalidInput(f"process '{process_id}' is a building block (called by other processes) "
+                                   "and cannot be started on its own")
+            if definition.start_form:
+                forms.validate(definition.sources[definition.start_form], data)
+            case = cases.start(session, self._ctx(actor), definition, gemeente, data)
+            return self._summary(session, case)
+
+    def complete_task(self, task_id: str, data: dict | None = None, actor: str | None = None) -> CompletionResult:
+        data = data or {}
+        with self.db.transaction() as session:
+            item = cases.work_item(session, task_id)
+            definition = repo.definition(session, session.get(Case, item.case_id).definition_id)
+            schema_text = definition.sources.get(item.form) if item.form else None
+            forms.validate(schema_text, data)
+            case = cases.complete_task(session, self._ctx(actor), task_id, data)
+            # On an incident the completion is not applied (the task stays open) but the incident is
+            # recorded: the caller sees status "error" and the incident.
+            open_tasks = worklist.query(session, TaskFilter(case_id=case.id))
+            return CompletionResult(case.id, case.status, tuple(open_tasks), _incident(case))
+
+    def claim_task(self, task_id: str, actor: str | None = None, release: bool = False) -> None:
+        actor = actor or self.settings.user
+        with self.db.transaction() as session:
+            item = cases.work_item(session, task_id)
+            case = repo.case_for_update(session, item.case_id)
+            if not release and item.assignee and item.assignee != actor:
+                raise Conflict(f"task {task_id} is already claimed by {item.assignee}")
+            item.assignee = None if release else actor
+            repo.append_event(session, case_id=case.id, type="task_released" if release else "task_claimed",
+                              at=self.clock(), actor=actor, task=item.task, task_id=task_id,
+                              definition_id=case.definition_id, data=None)
+
+    def fire_due_timers(self, limit: int | None = None) -> int:
+        """Fire every timer due at the clock's time; one transaction per case. Returns cases moved."""
+        now = self.clock()
+        with self.db.transaction(write=False) as session:
+            stmt = (select(Case.id).where(Case.status == "running", Case.next_timer_at < now)
+                    .order_by(Case.next_timer_at))
+            due = list(session.scalars(stmt.limit(limit) if limit else stmt))
+        moved = 0
+        for case_id in due:
+            with self.db.transaction() as session:
+                moved += cases.fire_timers(session, self._ctx(None), case_id)
+        return moved
+
+    # -- reading -----------------------------------------------------------------------------
+    def list_tasks(self, task_filter: TaskFilter | None = None, **kwargs) -> list:
+        with self.db.transaction(write=False) as session:
+            return worklist.query(session, task_filter or TaskFilter(**kwargs))
+
+    def get_form(self, task_id: str) -> FormSpec:
+        with self.db.transaction(write=False) as session:
+            item = cases.work_item(session, task_id)
+            case = session.get(Case, item.case_id)
+            definition = repo.definition(session, case.definition_id)
+            workflow = cases.load_for_reading(session, self._ctx(None), case)
+            task = instances.find_ready_human_task(workflow, task_id)
+            described = instances.human_tasks(workflow)
+            info = next((t for t in described if t.id == task_id), None)
+            return FormSpec(
+                task_id=task_id, case_id=case.id, task=item.task, title=item.title,
+                schema=forms.load_schema(definition.sources, item.form),
+                ui_schema=forms.load_schema(definition.sources, item.ui_form),
+                data=_json_safe(dict(task.data)) if task else {},
+                schema_name=item.form, instructions=info.instructions if info else None, role=item.role,
+            )
+
+    def show_case(self, case_id: str) -> CaseDetail:
+        with self.db.transaction(write=False) as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFound(f"case '{case_id}' does not exist")
+            workflow = cases.load_for_reading(session, self._ctx(None), case)
+            events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.seq))
+            return CaseDetail(
+                summary=self._summary(session, case),
+                data=_json_safe(instances.case_data(workflow)),
+                open_tasks=tuple(worklist.query(session, TaskFilter(case_id=case_id))),
+                events=tuple(_history(e, self._version_of(session, e.definition_id)) for e in events),
+                incident=_incident(case),
+                waiting_timers=tuple(instances.waiting_timers(workflow)),
+            )
+
+    def list_cases(self, gemeente: str | None = None, status: str | None = None,
+                   limit: int = 200) -> list[CaseSummary]:
+        with self.db.transaction(write=False) as session:
+            stmt = select(Case).order_by(Case.created_at.desc()).limit(limit)
+            if gemeente:
+                stmt = stmt.where(Case.gemeente == gemeente)
+            if status:
+                stmt = stmt.where(Case.status == status)
+            return [self._summary(session, c) for c in session.scalars(stmt)]
+
+    # -- users -------------------------------------------------------------------------------
+    def add_user(self, name: str, roles: Sequence[str], gemeenten: Sequence[str]) -> UserInfo:
+        if not name.strip():
+            raise InvalidInput("a user needs a name")
+        with self.db.transaction() as session:
+            user = session.get(User, name)
+            if user is None:
+                user = User(name=name, roles=[], gemeenten=[], created_at=self.clock())
+                session.add(user)
+            user.roles = sorted(set(user.roles) | set(roles))
+            user.gemeenten = sorted(set(user.gemeenten) | set(gemeenten))
+            return _user_view(user)
+
+    def remove_user(self, name: str) -> None:
+        with self.db.transaction() as session:
+            user = session.get(User, name)
+            if user is None:
+                raise NotFound(f"user '{name}' does not exist")
+            session.delete(user)
+
+    def list_users(self) -> list[UserInfo]:
+        with self.db.transaction(write=False) as session:
+            return [_user_view(u) for u in session.scalars(select(User).order_by(User.name))]
+
+    def get_user(self, name: str) -> UserInfo | None:
+        with self.db.transaction(write=False) as session:
+            user = session.get(User, name)
+            return _user_view(user) if user else None
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _ctx(self, actor: str | None) -> cases.CaseContext:
+        return cases.CaseContext(self._specs, self._script_engine_factory, self.clock,
+                                 actor or self.settings.user)
+
+    def _version_of(self, session, definition_id: int | None) -> int | None:
+        return repo.definition(session, definition_id).version if definition_id else None
+
+    def _summary(self, session, case: Case) -> CaseSummary:
+        return CaseSummary(
+            id=case.id, process_id=case.process_id, definition_version=self._version_of(session, case.definition_id),
+            gemeente=case.gemeente, status=case.status, stage=case.stage, person_name=case.person_name,
+            bsn=case.bsn, next_timer_at=case.next_timer_at, created_at=case.created_at,
+            updated_at=case.updated_at,
+        )
+
+
+def _history(event: Event, version: int | None) -> HistoryEntry:
+    return HistoryEntry(seq=event.seq, type=event.type, task=event.task, actor=event.actor, at=event.at,
+                        data=event.data, definition_version=version, hash=event.hash)
+
+
+def _incident(case: Case) -> Incident | None:
+    if not case.incident:
+        return None
+    at = case.incident.get("at")
+    return Incident(case.incident.get("task"), case.incident.get("message", ""),
+                    datetime.fromisoformat(at) if at else None)
+
+
+def _user_view(user: User) -> UserInfo:
+    return UserInfo(user.name, tuple(user.roles), tuple(user.gemeenten))
+
+
+def _json_safe(data: dict) -> dict:
+    return json.loads(json.dumps(data, default=str))
+
+
+def build_engine(settings: Settings) -> Engine:
+    """Wire the engine from settings. Nothing is connected or migrated until the first command."""
+    from .clock import fixed_clock, system_clock
+    from .scripting import make_script_engine
+
+    clock = fixed_clock(settings.now) if settings.now else system_clock
+    return Engine(settings, Database(settings.db_url), clock, make_script_engine)
+
+
+__all__ = ["Engine", "build_engine", "TaskFilter"]

@@ -1,0 +1,1 @@
+"""Persistence: tables, sessions, migrations. Only the engine's service layer uses it."""

@@ -1,0 +1,64 @@
+"""Small queries and writes the service needs, kept out of the use-case code."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..audit import chain
+from ..errors import NotFound
+from .tables import Case, DefinitionVersion, Event
+
+
+def latest_definition(session: Session, process_id: str) -> DefinitionVersion | None:
+    return session.scalars(
+        select(DefinitionVersion).where(DefinitionVersion.process_id == process_id)
+        .order_by(DefinitionVersion.version.desc()).limit(1)
+    ).first()
+
+
+def definition(session: Session, definition_id: int) -> DefinitionVersion:
+    row = session.get(DefinitionVersion, definition_id)
+    if row is None:
+        raise NotFound(f"definition version {definition_id} does not exist")
+    return row
+
+
+def case_for_update(session: Session, case_id: str) -> Case:
+    """The case row, locked for this transaction (PostgreSQL: FOR UPDATE; SQLite holds the write lock)."""
+    row = session.scalars(select(Case).where(Case.id == case_id).with_for_update()).first()
+    if row is None:
+        raise NotFound(f"case '{case_id}' does not exist")
+    return row
+
+
+def last_event(session: Session, case_id: str) -> Event | None:
+    return session.scalars(
+        select(Event).where(Event.case_id == case_id).order_by(Event.seq.desc()).limit(1)
+    ).first()
+
+
+def append_event(session: Session, *, case_id: str, type: str, at, actor: str | None, task: str | None = None,
+                 task_id: str | None = None, definition_id: int | None, data: dict | None,
+                 state_digest: str | None = None) -> Event:
+    previous = last_event(session, case_id)
+    seq = previous.seq + 1 if previous else 1
+    prev_hash = previous.hash if previous else chain.GENESIS
+    digest = chain.payload_hash(data)
+    event = Event(
+        case_id=case_id, seq=seq, type=type, task=task, task_id=task_id, actor=actor, at=at,
+        definition_id=definition_id, data=data, payload_hash=digest, state_digest=state_digest,
+        prev_hash=prev_hash,
+        hash=chain.event_hash(prev_hash=prev_hash, case_id=case_id, seq=seq, type=type, task=task,
+                              actor=actor, at=at, definition_id=definition_id, payload_digest=digest,
+                              state_digest=state_digest),
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def task_was_completed(session: Session, task_id: str) -> bool:
+    count = session.scalar(
+        select(func.count()).select_from(Event).where(Event.task_id == task_id, Event.type == "task_completed")
+    )
+    return bool(count)

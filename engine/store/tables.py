@@ -1,0 +1,137 @@
+"""The database tables (SQLAlchemy 2 declarative). Changes go through an Alembic migration."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; the engine works in aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict: JSON}
+
+
+class DefinitionVersion(Base):
+    """One deployed version of one process: its files, parsed specs and start form, keyed by content hash."""
+
+    __tablename__ = "definition_versions"
+    __table_args__ = (
+        UniqueConstraint("process_id", "version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int]
+    name: Mapped[str] = mapped_column(String(400))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    startable: Mapped[bool]
+    sources: Mapped[dict]  # {file name: text} of every BPMN, DMN and form file this process needs
+    specs: Mapped[dict]  # serialized spec and subprocess specs (SpiffWorkflow serializer format)
+    start_form: Mapped[str | None] = mapped_column(String(400))
+    start_ui_form: Mapped[str | None] = mapped_column(String(400))
+    deployed_at: Mapped[datetime]
+    deployed_by: Mapped[str] = mapped_column(String(200))
+
+
+class Case(Base):
+    """One person's traject: the running workflow (without its spec) and what lists need to know."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_status_timer", "status", "next_timer_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"))
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    gemeente: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # running | completed | error
+    stage: Mapped[str | None] = mapped_column(String(40))
+    person_name: Mapped[str | None] = mapped_column(String(200))
+    bsn: Mapped[str | None] = mapped_column(String(20), index=True)
+    workflow: Mapped[str] = mapped_column(Text)  # serialized BpmnWorkflow without spec (JSON text)
+    serializer_version: Mapped[str] = mapped_column(String(20))
+    next_timer_at: Mapped[datetime | None]
+    deadline: Mapped[datetime | None]
+    incident: Mapped[dict | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class WorkItem(Base):
+    """One ready human task. Worklists read only this table."""
+
+    __tablename__ = "work_items"
+    __table_args__ = (
+        Index("ix_work_items_gemeente_role_due", "gemeente", "role", "due_at"),
+        Index("ix_work_items_assignee_due", "assignee", "due_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the SpiffWorkflow task id
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    gemeente: Mapped[str] = mapped_column(String(20))
+    task: Mapped[str] = mapped_column(String(200))  # BPMN element id
+    title: Mapped[str] = mapped_column(String(400))
+    role: Mapped[str | None] = mapped_column(String(100))
+    form: Mapped[str | None] = mapped_column(String(400))
+    ui_form: Mapped[str | None] = mapped_column(String(400))
+    stage: Mapped[str | None] = mapped_column(String(40))
+    due_at: Mapped[datetime | None]
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    person_name: Mapped[str | None] = mapped_column(String(200))
+    bsn: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+
+
+class Event(Base):
+    """Append-only history, hash-chained per case."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    seq: Mapped[int]
+    type: Mapped[str] = mapped_column(String(60))
+    task: Mapped[str | None] = mapped_column(String(200))
+    task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    actor: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[datetime]
+    definition_id: Mapped[int | None]
+    data: Mapped[dict | None]
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    state_digest: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    roles: Mapped[list] = mapped_column(JSON, default=list)
+    gemeenten: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]

@@ -1,0 +1,66 @@
+"""Worklist queries. They read only the work_items table, never a workflow."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from .store.tables import WorkItem as WorkItemRow
+from .views import WorkItem
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    case_id: str | None = None
+    gemeente: str | None = None
+    role: str | None = None
+    assignee: str | None = None
+    roles: tuple[str, ...] | None = None  # any of these roles (a user's team view)
+    gemeenten: tuple[str, ...] | None = None  # any of these gemeenten
+    stage: str | None = None
+    search: str | None = None  # part of the person's name, or the BSN
+    limit: int | None = None
+    offset: int = 0
+
+
+def query(session: Session, f: TaskFilter) -> list[WorkItem]:
+    stmt = select(WorkItemRow)
+    for condition in _conditions(f):
+        stmt = stmt.where(condition)
+    # Due date first, open tasks without one last, then oldest first: a stable order for paging.
+    stmt = stmt.order_by(WorkItemRow.due_at.is_(None), WorkItemRow.due_at, WorkItemRow.created_at,
+                         WorkItemRow.id)
+    if f.limit:
+        stmt = stmt.limit(f.limit).offset(f.offset)
+    return [to_view(row) for row in session.scalars(stmt)]
+
+
+def _conditions(f: TaskFilter) -> Iterable:
+    if f.case_id:
+        yield WorkItemRow.case_id == f.case_id
+    if f.gemeente:
+        yield WorkItemRow.gemeente == f.gemeente
+    if f.role:
+        yield WorkItemRow.role == f.role
+    if f.assignee:
+        yield WorkItemRow.assignee == f.assignee
+    if f.roles is not None:
+        yield WorkItemRow.role.in_(f.roles)
+    if f.gemeenten is not None:
+        yield WorkItemRow.gemeente.in_(f.gemeenten)
+    if f.stage:
+        yield WorkItemRow.stage == f.stage
+    if f.search:
+        text = f.search.strip()
+        yield or_(WorkItemRow.person_name.ilike(f"%{text}%"), WorkItemRow.bsn == text,
+                  WorkItemRow.case_id.startswith(text))
+
+
+def to_view(row: WorkItemRow) -> WorkItem:
+    return WorkItem(
+        id=row.id, case_id=row.case_id, process_id=row.process_id, task=row.task, title=row.title,
+        role=row.role, gemeente=row.gemeente, due=row.due_at, assignee=row.assignee, schema=row.form,
+        stage=row.stage, person_name=row.person_name, bsn=row.bsn, created_at=row.created_at,
+    )
