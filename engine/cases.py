@@ -55,7 +55,8 @@ def complete_task(session: Session, ctx: CaseContext, task_id: str, data: dict) 
     """Complete an open human task. The caller has validated `data` against the task's form."""
     case = session.get(Case, work_item(session, task_id).case_id)
     case = repo.case_for_update(session, case.id)
-    item = session.get(WorkItem, task_id)  # re-read under the lock: someone may have just completed it
+    # Re-read under the lock: someone may have completed it while we waited for the lock.
+    item = session.get(WorkItem, task_id, populate_existing=True)
     if item is None:
         raise Conflict(f"task {task_id} is no longer open (completed by someone else)")
     workflow = _load(session, ctx, case)

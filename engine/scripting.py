@@ -1,30 +1,24 @@
 """The restricted script engine for BPMN scripts, gateway conditions and DMN cells.
 
-Why: SpiffWorkflow's default engine runs ``exec(script, task.data)`` with every builtin
-(``__import__('os')`` works), and its TaskDataEnvironment only swaps builtins (escaped through
-``().__class__.__base__.__subclasses__()``). We compile with RestrictedPython, which refuses names
-starting with "_" at compile time and turns every attribute access, item access, iteration, unpacking
-and in-place operator into a call of a guard defined here.
+Spiff's default engine runs ``exec(script, task.data)`` with every builtin, and its TaskDataEnvironment
+only swaps builtins (escaped through ``().__class__.__base__.__subclasses__()``). We compile with
+RestrictedPython, which refuses "_" names at compile time and turns attribute and item access,
+iteration, unpacking and in-place operators into calls of the guards below.
 
-What a script sees, rebuilt for every call (so one engine serves all threads):
-- builtins: RestrictedPython's safe_builtins minus class building, setattr/delattr and the exceptions
-  that are not Exceptions (``raise SystemExit`` would end the CLI), plus a small whitelist (_WHITELIST).
-  No __import__, open, eval, exec, compile, getattr, globals, vars, type; no modules at all.
-- helpers (HELPERS): now(), today(), parse_date(v), add_days(d, n), add_months(d, n),
-  days_between(a, b), and the classes date, datetime, timedelta. All time comes from
-  engine.clock.current_time(); date.today()/datetime.now() are refused, so replays are deterministic.
-- the task data, as plain variables.
+A script sees, in globals rebuilt for every call (so one engine serves all threads): safe builtins
+plus _WHITELIST (no __import__, open, eval, exec, compile, getattr, globals, vars, type; no modules),
+the HELPERS (time only through engine.clock.current_time(): date.today()/datetime.now() are refused,
+so replays are deterministic), and the task data as variables.
 
 Collisions: task data wins. A data key named like a helper or builtin (a form field ``date``) hides it
-for that script only; nothing is refused (unlike Spiff's check_for_overwrite) and the key is never
-dropped. When such a script fails, the error names the hiding keys.
+for that script only; nothing is refused (unlike Spiff's check_for_overwrite), the key is never
+dropped, and if a script using that name fails, the error says the data key hides the helper.
 
-Writing back: a script runs on a deep copy of the data, and only a successful run changes task.data:
-new or changed variables are stored, deleted ones removed, callables dropped, and stored values made
-JSON-safe (date/datetime -> ISO string, tuple -> list; any other type is an error naming the variable).
-A failed script leaves task.data as it was, and never mutates nested values shared with earlier tasks.
-Known limits: ``d["k"] += 1`` is refused by RestrictedPython (write ``d["k"] = d["k"] + 1``); scripts
-are not time- or memory-limited.
+Writing back: a script runs on a deep copy of the data; only a successful run changes task.data (new
+or changed variables stored, deleted ones removed, callables dropped, values made JSON-safe: dates to
+ISO text, tuples to lists, anything else non-JSON is an error naming the variable). So a failed script
+leaves the data as it was and never mutates nested values shared with earlier tasks.
+Limits: ``d["k"] += 1`` is refused by RestrictedPython; scripts have no time or memory limit.
 """
 from __future__ import annotations
 
@@ -54,16 +48,12 @@ from engine.clock import current_time
 
 __all__ = ["HELPERS", "ScriptRefused", "check_dmn_input_entry", "check_syntax", "make_script_engine"]
 
-FILENAME = "<script>"  # lets us find the script's own frame in a traceback
+FILENAME = "<script>"  # finds the script's own frames in a traceback
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 class ScriptRefused(Exception):
     """A guard refused an operation while the script ran."""
-
-
-class ScriptSyntaxError(SyntaxError):
-    """A syntax or policy error found when compiling, with a clean message and (when known) a line."""
 
 
 # ---- helpers: the only way a script learns the time ------------------------------------------------
@@ -74,12 +64,12 @@ def now() -> datetime:
 
 
 def today() -> str:
-    """Today's date in the Netherlands as an ISO string ('2024-05-31')."""
+    """Today's date in the Netherlands as ISO text ('2024-05-31')."""
     return current_time().astimezone(AMSTERDAM).date().isoformat()
 
 
 def parse_date(value: str | date) -> date:
-    """An ISO date or date-time (str, date or datetime) as a date; aware times count in Dutch time."""
+    """An ISO date or date-time (text, date or datetime) as a date; aware times count in Dutch time."""
     if isinstance(value, str):
         try:
             return date.fromisoformat(value.strip())
@@ -97,12 +87,11 @@ def add_days(day: str | date, n: int) -> str:
 
 
 def add_months(day: str | date, n: int) -> str:
-    """Calendar months; the day is clipped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    """Calendar months, clipped to the month's end (31 Jan + 1 month = 29 Feb 2024)."""
     start = parse_date(day)
     years, month0 = divmod(start.month - 1 + n, 12)
-    year = start.year + years
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(start.day, last)).isoformat()
+    last = calendar.monthrange(start.year + years, month0 + 1)[1]
+    return date(start.year + years, month0 + 1, min(start.day, last)).isoformat()
 
 
 def days_between(a: str | date, b: str | date) -> int:
@@ -110,62 +99,57 @@ def days_between(a: str | date, b: str | date) -> int:
     return (parse_date(b) - parse_date(a)).days
 
 
-HELPERS = {
-    "now": now, "today": today, "parse_date": parse_date, "add_days": add_days,
-    "add_months": add_months, "days_between": days_between,
-    "date": date, "datetime": datetime, "timedelta": timedelta,
-}
+HELPERS = {"now": now, "today": today, "parse_date": parse_date, "add_days": add_days,
+           "add_months": add_months, "days_between": days_between,
+           "date": date, "datetime": datetime, "timedelta": timedelta}
 
 # ---- guards ----------------------------------------------------------------------------------------
-
-_WALL_CLOCK = {"now", "today", "utcnow"}
 
 
 def _getattr(obj, name):
     if name.startswith("_"):
         raise ScriptRefused(f"access to '{name}' is not allowed in scripts")
-    if name in _WALL_CLOCK and (isinstance(obj, date) or (isinstance(obj, type) and issubclass(obj, date))):
+    if name in ("now", "today", "utcnow") and (
+            isinstance(obj, date) or (isinstance(obj, type) and issubclass(obj, date))):
         raise ScriptRefused(f"'{name}()' reads the wall clock; use the now() or today() helpers")
-    # RestrictedPython's own check also refuses str.format (it reaches attributes by name) and
+    # RestrictedPython's check also refuses str.format (it reaches attributes by name) and the
     # frame/generator internals (gi_frame, f_globals) that lead back to real globals.
     return safer_getattr_raise(obj, name)
 
 
-_INPLACE = {
-    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-    "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "|=": operator.ior,
-    "&=": operator.iand, "^=": operator.ixor, "<<=": operator.ilshift, ">>=": operator.irshift,
-}
-
-_NOT_EXCEPTIONS = {"BaseException", "SystemExit", "KeyboardInterrupt", "GeneratorExit"}
-_BUILTINS = {k: v for k, v in safe_builtins.items()
-             if k not in _NOT_EXCEPTIONS | {"__build_class__", "setattr", "delattr"}}
+_INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
+            "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "|=": operator.ior,
+            "&=": operator.iand, "^=": operator.ixor, "<<=": operator.ilshift, ">>=": operator.irshift}
+# Dropped: class building, setattr/delattr, and non-Exceptions (`raise SystemExit` would get past
+# Spiff's `except Exception` and end the CLI).
+_DROPPED = {"BaseException", "SystemExit", "KeyboardInterrupt", "GeneratorExit", "__build_class__",
+            "setattr", "delattr"}
 _WHITELIST = (len, min, max, sum, sorted, reversed, any, all, abs, round, divmod, range, list, dict,
               set, tuple, str, int, float, bool, enumerate, zip, map, filter, isinstance)
-_BUILTINS.update({f.__name__: f for f in _WHITELIST})
-# Names users expect that we deliberately leave out: a NameError on them gets a clearer message.
-_FORBIDDEN = {"open", "eval", "exec", "compile", "getattr", "globals", "locals", "vars", "type",
-              "input", "breakpoint", "dir", "help", "setattr", "delattr", "memoryview"}
+_BUILTINS = {k: v for k, v in safe_builtins.items() if k not in _DROPPED} | {f.__name__: f for f in _WHITELIST}
+# Names people try that we leave out on purpose: their NameError gets a clearer message.
+_FORBIDDEN = {"open", "compile", "getattr", "globals", "locals", "vars", "type", "input", "breakpoint",
+              "dir", "help", "setattr", "delattr", "memoryview", "SystemExit", "BaseException"}
+_SHADOWABLE = set(HELPERS) | {k for k in _BUILTINS if not k.startswith("_")}
 
 _GLOBALS = {
     "__builtins__": _BUILTINS,
     "_getattr_": _getattr,
     "_getitem_": operator.getitem,
     "_getiter_": iter,
-    "_write_": full_write_guard,  # lets scripts write into dicts and lists only
+    "_write_": full_write_guard,  # scripts may write into dicts and lists only
     "_inplacevar_": lambda op, x, y: _INPLACE[op](x, y),
     "_unpack_sequence_": guarded_unpack_sequence,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_apply_": lambda f, *args, **kwargs: f(*args, **kwargs),
     "_print_": PrintCollector,  # print() is accepted and discarded
 }
-_SHADOWABLE = set(HELPERS) | {k for k in _BUILTINS if not k.startswith("_")}
 
 # ---- compiling -------------------------------------------------------------------------------------
 
 
 class _Policy(RestrictingNodeTransformer):
-    """RestrictedPython's policy with messages a process designer understands; no imports or classes."""
+    """RestrictedPython's policy, worded for process designers, without imports or classes."""
 
     def check_name(self, node, name, allow_magic_methods=False):
         if name and name.startswith("_") and name != "_":
@@ -173,47 +157,41 @@ class _Policy(RestrictingNodeTransformer):
         return super().check_name(node, name, allow_magic_methods)
 
     def visit_Attribute(self, node):
-        if node.attr.startswith("_"):
-            node = self.node_contents_visit(node)  # report the innermost ('__class__') first
-            self.error(node, f"access to '{node.attr}' is not allowed in scripts")
-            return node
-        return super().visit_Attribute(node)
+        if not node.attr.startswith("_"):
+            return super().visit_Attribute(node)
+        node = self.node_contents_visit(node)  # report the innermost ('__class__') first
+        self.error(node, f"access to '{node.attr}' is not allowed in scripts")
+        return node
 
-    def visit_Import(self, node):
-        self.error(node, "imports are not allowed in scripts")
+    def visit_Import(self, node, what="imports"):
+        self.error(node, f"{what} are not allowed in scripts")
         return node
 
     visit_ImportFrom = visit_Import
-
-    def visit_ClassDef(self, node):
-        self.error(node, "class definitions are not allowed in scripts")
-        return node
+    visit_ClassDef = functools.partialmethod(visit_Import, what="class definitions")
 
 
 _LINE = re.compile(r"Line (\d+|None): (?:SyntaxError: )?(.*)", re.S)
 
 
-@functools.lru_cache(maxsize=4096)  # compiling costs ~100x an eval of the cached code
+@functools.lru_cache(maxsize=4096)  # compiling takes 20-50 µs, a cached eval 1 µs; DMN evals every cell
 def _compile(source: str, mode: str):
-    # Spiff hands over XML text as is: strip/dedent so indented conditions and scripts still parse.
-    try:
-        if mode == "eval":
-            result = compile_restricted_eval(source.strip(), FILENAME, policy=_Policy)
-        else:
-            result = compile_restricted_exec(textwrap.dedent(source), FILENAME, policy=_Policy)
-    except SyntaxError as err:  # compile() itself finds a few errors ('yield' outside function)
-        raise ScriptSyntaxError(err.msg, (FILENAME, err.lineno, err.offset, err.text)) from None
-    # The *_exec/_eval variants return errors instead of raising, and never emit SyntaxWarnings.
-    if result.errors:  # a tuple of "Line N: message" strings, no structured line number
+    # The *_exec/_eval variants of compile_restricted return errors instead of raising a tuple of
+    # messages, and emit no SyntaxWarnings. Spiff passes XML text as is: strip and dedent it.
+    # (compile() itself still raises a few, like 'yield' outside function, with a proper lineno.)
+    if mode == "eval":
+        result = compile_restricted_eval(source.strip(), FILENAME, policy=_Policy)
+    else:
+        result = compile_restricted_exec(textwrap.dedent(source), FILENAME, policy=_Policy)
+    if result.errors:  # "Line N: message" strings: the line number exists only in the text
         match = _LINE.match(result.errors[0])
-        line, message = (match[1], match[2]) if match else (None, result.errors[0])
-        lineno = int(line) if line and line.isdigit() else None
-        raise ScriptSyntaxError(message, (FILENAME, lineno, None, None))
+        line, message = (match[1], match[2]) if match else ("None", result.errors[0])
+        raise SyntaxError(message, (FILENAME, int(line) if line.isdigit() else None, None, None))
     return result.code
 
 
 def check_syntax(source: str, mode: str) -> tuple[int | None, str] | None:
-    """(line, message) of the first syntax or policy problem in a script ('exec') or expression ('eval')."""
+    """(line, message) of the first syntax or policy problem of a script ('exec') or expression ('eval')."""
     try:
         _compile(source, mode)
     except SyntaxError as err:
@@ -221,7 +199,7 @@ def check_syntax(source: str, mode: str) -> tuple[int | None, str] | None:
     return None
 
 
-_QUESTION = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")  # as DMNEngine.evaluate: '?' outside quotes
+_QUESTION = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")  # DMNEngine's: '?' outside quotes
 
 
 def _dump(expression: str) -> str | None:
@@ -232,23 +210,22 @@ def _dump(expression: str) -> str | None:
 
 
 def check_dmn_input_entry(text: str | None, input_expression: str = "v") -> tuple[int | None, str] | None:
-    """Check a DMN input entry the way SpiffWorkflow's DMNEngine will evaluate it.
+    """Check a DMN input entry the way SpiffWorkflow's DMNEngine evaluates it.
 
     '-' or empty matches anything; '?' stands for the input (``? in ("a", "b")``); a value is compared
-    with ``==`` (``"a"``, ``5``); otherwise the entry is glued after the input expression (``< 5``).
+    with ``==`` (``"a"``, ``5``); anything else is glued after the input expression (``< 5``).
     """
     if text is None or text.strip() in ("", "-"):
         return None
     if _QUESTION.search(text):
         return check_syntax(_QUESTION.sub("dmninputexpr", text), "eval")
-    if check_syntax(text, "eval") is None:  # DMNEngine.needs_eq: a plain value
+    if check_syntax(text, "eval") is None:  # DMNEngine.needs_eq: a value
         if isinstance(ast.parse(text.strip(), mode="eval").body, ast.Tuple):
             return 1, f"a comma list never matches a single value; write '? in ({text.strip()})'"
         return None
-    problem = check_syntax(f"v {text}", "eval")
-    if problem:
+    if check_syntax(f"v {text}", "eval"):
         return check_syntax(text, "eval")
-    # Spiff joins input and entry without a space: 'status' + 'in (...)' becomes 'statusin (...)'.
+    # DMNEngine glues input and entry without a space: 'soort' + 'in (...)' gives 'soortin (...)'.
     if _dump(input_expression + text) != _dump(f"{input_expression} {text}"):
         return 1, f"write '? {text.strip()}': an entry starting with a word is glued onto the input"
     return None
@@ -271,13 +248,15 @@ def _jsonable(value, key: str):
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """Spiff also calls environment.evaluate directly (process completion conditions, message
-    correlations), so the restrictions live here and the engine only translates errors."""
+    correlations), so the restrictions live here; the engine below only translates errors."""
 
     def __init__(self):
         super().__init__({**_GLOBALS, **HELPERS})
 
     def _scope(self, context, external_context):
-        return {**self.globals, **(external_context or {}), **context}  # task data wins
+        # Task data wins over helpers and builtins, but never over the guards: a form could post a
+        # "_getattr_" key (scripts cannot name "_" variables, so such keys are unreachable anyway).
+        return {**HELPERS, **(external_context or {}), **context, **_GLOBALS}
 
     def evaluate(self, expression, context, external_context=None):
         return eval(_compile(expression, "eval"), self._scope(context, external_context))
@@ -285,25 +264,21 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     def execute(self, script, context, external_context=None):
         scope = self._scope(copy.deepcopy(context), external_context)
         exec(_compile(script, "exec"), scope)
-        external = external_context or {}
         updates = {}
         for key, value in scope.items():
-            if callable(value) or (key not in context and (key.startswith("_") or key in external)):
-                continue  # helpers, guards, functions the script defined, external values
-            if key in context and type(value) is type(context[key]) and value == context[key]:
-                continue  # unchanged: leave the original object alone
-            updates[key] = _jsonable(value, key)  # may raise: nothing is written yet
+            if key in _GLOBALS or callable(value) or (
+                    key not in context and (key.startswith("_") or key in (external_context or {}))):
+                continue  # guards, helpers, functions the script defined, external values
+            if key not in context or type(value) is not type(context[key]) or value != context[key]:
+                updates[key] = _jsonable(value, key)  # may raise: nothing is written yet
         for key in [k for k in context if k not in scope]:  # `del x` in the script
             del context[key]
         context.update(updates)
         return True
 
-    def call_service(self, context, **kwargs):
-        raise NotImplementedError("service tasks are not supported")
-
 
 class RestrictedScriptEngine(PythonScriptEngine):
-    """PythonScriptEngine whose errors are WorkflowTaskExceptions with a clear message and line."""
+    """PythonScriptEngine whose failures are WorkflowTaskExceptions with a clear message and line."""
 
     def __init__(self):
         super().__init__(environment=RestrictedEnvironment())
@@ -323,7 +298,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
         except Exception as err:
             raise _task_error(task, "script", script, err) from err
 
-    def call_service(self, task, **kwargs):
+    def call_service(self, task, **kwargs):  # the base class's version has a NameError bug
         raise WorkflowTaskException("service tasks are not supported", task=task)
 
 
@@ -333,18 +308,18 @@ def _task_error(task, what: str, source: str, err: Exception) -> WorkflowTaskExc
     else:  # the innermost frame of the script itself
         frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename == FILENAME]
         line = frames[-1].lineno if frames else None
-    if isinstance(err, ScriptRefused | ScriptSyntaxError):
+    if isinstance(err, SyntaxError | ScriptRefused):  # our own messages: no type name needed
         detail = err.msg if isinstance(err, SyntaxError) else str(err)
     elif isinstance(err, NameError) and err.name in _FORBIDDEN:
         detail = f"'{err.name}' is not available in scripts"
     else:
         detail = f"{type(err).__name__}: {err}"
-    lines = source.splitlines()
-    error_line = lines[line - 1] if line and what == "script" and line <= len(lines) else None
-    where = f" on line {line}" if line and what == "script" else ""
+    lines = source.splitlines() if what == "script" else []
+    error_line = lines[line - 1] if line and line <= len(lines) else None
+    where = f" on line {line}" if lines and line else ""
     exc = WorkflowTaskException(f"{what} failed{where}: {detail}", task=task, exception=err,
                                 line_number=line, error_line=error_line)
-    hidden = sorted(_SHADOWABLE.intersection(task.data))
+    hidden = sorted(k for k in _SHADOWABLE.intersection(task.data) if re.search(rf"\b{k}\b", source))
     if hidden:
         exc.add_note(f"task data {', '.join(hidden)} hides the script helper(s) of the same name")
     return exc
@@ -353,7 +328,7 @@ def _task_error(task, what: str, source: str, err: Exception) -> WorkflowTaskExc
 def make_script_engine() -> PythonScriptEngine:
     """A restricted engine for BpmnWorkflow(spec, subprocess_specs, script_engine=...).
 
-    Stateless apart from the shared compile cache, so it is cheap and safe to share between threads.
+    Stateless apart from the shared compile cache: cheap to make and safe to share between threads.
     Set it again after deserializing: the serializer builds workflows with Spiff's unrestricted default.
     """
     return RestrictedScriptEngine()

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine as SAEngine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, EngineError
 
@@ -88,6 +89,9 @@ class Database:
         try:
             yield session
             session.commit()
+        except StaleDataError:
+            session.rollback()
+            raise Conflict("the case was changed by someone else at the same time; nothing was saved") from None
         except OperationalError as err:
             session.rollback()
             if "locked" in str(err).lower():

@@ -25,7 +25,8 @@ def definition(session: Session, definition_id: int) -> DefinitionVersion:
 
 def case_for_update(session: Session, case_id: str) -> Case:
     """The case row, locked for this transaction (PostgreSQL: FOR UPDATE; SQLite holds the write lock)."""
-    row = session.scalars(select(Case).where(Case.id == case_id).with_for_update()).first()
+    stmt = select(Case).where(Case.id == case_id).with_for_update().execution_options(populate_existing=True)
+    row = session.scalars(stmt).first()
     if row is None:
         raise NotFound(f"case '{case_id}' does not exist")
     return row

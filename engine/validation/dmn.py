@@ -5,17 +5,11 @@ cells only when a case reaches that task, so all of this is checked here up fron
 """
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from .documents import Document, local_name, text_of
 from .problem import Problem
-from .syntax import check_dmn_input_entry, code_problem
-
-# An input entry that starts with a word operator is glued to the input expression without a space
-# by SpiffWorkflow ("score" + "in [1, 2]" -> "scorein [1, 2]"), which fails at run time.
-_GLUED_OPERATOR = re.compile(r"^\s*(in|not\s+in|is)\b")
+from .syntax import at_line, check_dmn_input_entry, code_problem
 
 
 def dmn_problems(doc: Document) -> list[Problem]:
@@ -55,9 +49,15 @@ def _table_problems(doc: Document, table: etree._Element) -> list[Problem]:
     inputs = _children(table, "input")
     outputs = _children(table, "output")
     problems = [p for item in inputs if (p := _input_expression_problem(doc, item))]
+    expressions = [_input_expression(item) for item in inputs]
     for rule in _children(table, "rule"):
-        problems += _rule_problems(doc, rule, inputs, outputs)
+        problems += _rule_problems(doc, rule, expressions, len(outputs))
     return problems
+
+
+def _input_expression(item: etree._Element) -> str:
+    expressions = _children(item, "inputExpression")
+    return text_of(_text_child(expressions[0])).strip() if expressions else ""
 
 
 def _input_expression_problem(doc: Document, item: etree._Element) -> Problem | None:
@@ -69,16 +69,17 @@ def _input_expression_problem(doc: Document, item: etree._Element) -> Problem | 
     return code_problem(doc, text, text_of(text), "eval", f"input expression of '{item.get('id')}'")
 
 
-def _rule_problems(doc: Document, rule: etree._Element, inputs: list, outputs: list) -> list[Problem]:
+def _rule_problems(doc: Document, rule: etree._Element, inputs: list[str], outputs: int) -> list[Problem]:
     rule_id = rule.get("id")
     entries, results = _children(rule, "inputEntry"), _children(rule, "outputEntry")
     problems = []
-    if len(entries) != len(inputs) or len(results) != len(outputs):
+    if len(entries) != len(inputs) or len(results) != outputs:
+        # SpiffWorkflow pairs entries with columns by position and fails with an IndexError.
         problems.append(doc.problem(rule, f"rule '{rule_id}' has {len(entries)} input and {len(results)} "
                                     f"output entries; the table has {len(inputs)} inputs and "
-                                    f"{len(outputs)} outputs"))
-    for entry in entries:
-        problem = _input_entry_problem(doc, rule_id, entry)
+                                    f"{outputs} outputs"))
+    for entry, expression in zip(entries, inputs, strict=False):
+        problem = _input_entry_problem(doc, rule_id, entry, expression or "v")
         if problem:
             problems.append(problem)
     for entry in results:
@@ -90,17 +91,14 @@ def _rule_problems(doc: Document, rule: etree._Element, inputs: list, outputs: l
     return problems
 
 
-def _input_entry_problem(doc: Document, rule_id: str | None, entry: etree._Element) -> Problem | None:
+def _input_entry_problem(doc: Document, rule_id: str | None, entry: etree._Element,
+                         input_expression: str) -> Problem | None:
     text_element = _text_child(entry)
     text = text_of(text_element)
-    where = f"rule '{rule_id}' input entry '{text.strip()}'"
-    if _GLUED_OPERATOR.match(text):
-        return doc.problem(entry, f"{where}: SpiffWorkflow glues this to the input expression without a "
-                           f"space; write '? {text.strip()}'", element_id=entry.get("id"))
-    found = check_dmn_input_entry(text)
+    found = check_dmn_input_entry(text, input_expression)
     if found is None:
         return None
     line, message = found
-    at = text_element.sourceline + (line - 1) if line and text_element is not None else None
-    return doc.problem(text_element if text_element is not None else entry, f"{where}: {message}",
-                       line=at, element_id=entry.get("id"))
+    element = text_element if text_element is not None else entry
+    return doc.problem(element, f"rule '{rule_id}' input entry '{text.strip()}': {message}",
+                       line=at_line(element, line), element_id=entry.get("id"))

@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .documents import Document, bpmn
 from .dmn import has_decision
+from .documents import Document, bpmn
 from .problem import Problem
 
 # Spiff messages that repeat a problem our own checks already report more precisely. The pattern's
@@ -20,7 +20,7 @@ from .problem import Problem
 _COVERED = (
     re.compile(r"^The process '([^']*)' was not found"),
     re.compile(r'^No DMN Diagram available with id "([^"]*)"'),
-    re.compile(r"^When looking for a task spec, we found two items.*\((.*)\)$"),
+    re.compile(r"^When looking for a task spec, we found two items.*?\(([^)]*)\)"),
     re.compile(r"^Non-default exclusive outgoing sequence flow without condition"),
     re.compile(r"^Malformed Output Expression"),
     re.compile(r'^No "calledElement" attribute'),
@@ -55,6 +55,8 @@ class _Collector:
         message = err.args[0] if err.args else str(err)
         if err.notes:
             message += " (" + "; ".join(err.notes) + ")"
+        if err.tag and element_id:
+            message += f" [{err.tag} '{element_id}']"  # some messages end mid-sentence ("for tasks of type")
         return Problem(doc.name, line, element_id, f"SpiffWorkflow: {message}")
 
     def _holder(self, element_id: str | None, current: Document) -> Document:

@@ -1,0 +1,39 @@
+"""Run the `traject` command in-process, the way a user would type it."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from engine.cli import main
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self):
+        return json.loads(self.out)
+
+
+class Cli:
+    def __init__(self, capsys, db_url: str, user: str = "tester"):
+        self.capsys = capsys
+        self.db_url = db_url
+        self.user = user
+
+    def __call__(self, *args: str, now: str | None = None, user: str | None = None) -> Result:
+        argv = ["--db", self.db_url, "--user", user or self.user]
+        if now:
+            argv += ["--now", now]
+        self.capsys.readouterr()
+        code = main(argv + list(args))
+        captured = self.capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    def ok(self, *args: str, **kwargs):
+        result = self(*args, "--json", **kwargs)
+        assert result.code == 0, f"{args} exited {result.code}: {result.err}"
+        return result.json
