@@ -193,6 +193,16 @@ def case_data(workflow: BpmnWorkflow) -> dict:
     return merged
 
 
+def visited_nodes(workflow: BpmnWorkflow) -> set[tuple[str, str]]:
+    """(process id, BPMN element id) of every flow node that ran, in the case and its called processes."""
+    visited = set()
+    for task in workflow.get_tasks(state=TaskState.COMPLETED):  # includes the called processes' tasks
+        element = getattr(task.task_spec, "bpmn_id", None)
+        if element:
+            visited.add((task.workflow.spec.name, element))
+    return visited
+
+
 def state_digest(workflow: BpmnWorkflow) -> str:
     """A digest of what the municipality acts on: open human tasks, waiting timers, data, completion."""
     state = {

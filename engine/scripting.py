@@ -179,14 +179,16 @@ def _compile(source: str, mode: str):
     # The *_exec/_eval variants of compile_restricted return errors instead of raising a tuple of
     # messages, and emit no SyntaxWarnings. Spiff passes XML text as is: strip and dedent it.
     # (compile() itself still raises a few, like 'yield' outside function, with a proper lineno.)
+    skipped = 0  # leading blank lines stripped from an expression, so lines still match the XML
     if mode == "eval":
+        skipped = source[: len(source) - len(source.lstrip())].count("\n")
         result = compile_restricted_eval(source.strip(), FILENAME, policy=_Policy)
     else:
         result = compile_restricted_exec(textwrap.dedent(source), FILENAME, policy=_Policy)
     if result.errors:  # "Line N: message" strings: the line number exists only in the text
         match = _LINE.match(result.errors[0])
         line, message = (match[1], match[2]) if match else ("None", result.errors[0])
-        raise SyntaxError(message, (FILENAME, int(line) if line.isdigit() else None, None, None))
+        raise SyntaxError(message, (FILENAME, int(line) + skipped if line.isdigit() else None, None, None))
     return result.code
 
 

@@ -147,6 +147,14 @@ class Engine:
                 waiting_timers=tuple(instances.waiting_timers(workflow)),
             )
 
+    def visited_nodes(self, case_id: str) -> set[tuple[str, str]]:
+        """(process id, element id) of every flow node the case has run: scenario coverage."""
+        with self.db.transaction(write=False) as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFound(f"case '{case_id}' does not exist")
+            return instances.visited_nodes(cases.load_for_reading(session, self._ctx(None), case))
+
     def list_cases(self, gemeente: str | None = None, status: str | None = None,
                    limit: int = 200) -> list[CaseSummary]:
         with self.db.transaction(write=False) as session:

@@ -103,6 +103,10 @@ def _build_all(parser, docs: list[Document], collector: _Collector) -> None:
 
 
 def _covered(problem: Problem, own: list[Problem]) -> bool:
+    if problem.line is None and problem.element_id is None and any(p.path == problem.path for p in own):
+        # A raw exception (IndexError, KeyError) from Spiff carries no location; when our checks already
+        # located a problem in that file it is almost always the same cause, reported less clearly.
+        return True
     message = problem.message.removeprefix("SpiffWorkflow: ")
     for pattern in _COVERED:
         match = pattern.match(message)
