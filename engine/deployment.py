@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .definitions import ProcessBuild
 from .store import repo
 from .store.tables import DefinitionVersion
 from .views import DeployResult, ProcessInfo
+
+if TYPE_CHECKING:
+    from .definitions import ProcessBuild
 
 
 def store_builds(session: Session, builds: list[ProcessBuild], actor: str, now) -> list[DeployResult]:

@@ -5,13 +5,13 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from . import cases, deployment, forms, instances, worklist
+from . import deployment, worklist
 from .bundle import collect
 from .clock import Clock
-from .definitions import SpecCache, build_processes
 from .errors import Conflict, InvalidInput, NotFound
 from .settings import Settings
 from .store import repo
@@ -30,6 +30,17 @@ from .views import (
 )
 from .worklist import TaskFilter
 
+if TYPE_CHECKING:
+    from . import cases as cases_module
+
+
+def _runtime():
+    """The SpiffWorkflow-backed modules, imported on first use: listing tasks or cases never needs
+    them, and importing SpiffWorkflow and jsonschema costs about 0.2 s of every command's start."""
+    from . import cases, forms, instances
+
+    return cases, forms, instances
+
 
 class Engine:
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):
@@ -37,7 +48,7 @@ class Engine:
         self.db = db
         self.clock = clock
         self._script_engine_factory = script_engine_factory
-        self._specs = SpecCache()
+        self._specs = None  # SpecCache, made on first use (it imports SpiffWorkflow)
 
     # -- definitions -------------------------------------------------------------------------
     def validate(self, paths: Sequence[str | Path]) -> list:
@@ -46,6 +57,8 @@ class Engine:
         return validate_files(collect(paths), self.settings.schema_dirs)
 
     def deploy(self, paths: Sequence[str | Path], actor: str | None = None) -> list[DeployResult]:
+        from .definitions import build_processes
+
         builds = build_processes(collect(paths), self.settings.schema_dirs)
         with self.db.transaction() as session:
             return deployment.store_builds(session, builds, actor or self.settings.user, self.clock())
@@ -57,6 +70,7 @@ class Engine:
     # -- cases -------------------------------------------------------------------------------
     def start_case(self, process_id: str, gemeente: str, data: dict | None = None,
                    actor: str | None = None) -> CaseSummary:
+        cases, forms, instances = _runtime()
         gemeente = cases.require_gemeente(gemeente)
         data = data or {}
         with self.db.transaction() as session:
@@ -72,6 +86,7 @@ class Engine:
             return self._summary(session, case)
 
     def complete_task(self, task_id: str, data: dict | None = None, actor: str | None = None) -> CompletionResult:
+        cases, forms, instances = _runtime()
         data = data or {}
         with self.db.transaction() as session:
             item = cases.work_item(session, task_id)
@@ -85,6 +100,7 @@ class Engine:
             return CompletionResult(case.id, case.status, tuple(open_tasks), _incident(case))
 
     def claim_task(self, task_id: str, actor: str | None = None, release: bool = False) -> None:
+        cases, forms, instances = _runtime()
         actor = actor or self.settings.user
         with self.db.transaction() as session:
             item = cases.work_item(session, task_id)
@@ -98,6 +114,7 @@ class Engine:
 
     def fire_due_timers(self, limit: int | None = None) -> int:
         """Fire every timer due at the clock's time; one transaction per case. Returns cases moved."""
+        cases, forms, instances = _runtime()
         now = self.clock()
         with self.db.transaction(write=False) as session:
             stmt = (select(Case.id).where(Case.status == "running", Case.next_timer_at < now)
@@ -115,6 +132,7 @@ class Engine:
             return worklist.query(session, task_filter or TaskFilter(**kwargs))
 
     def get_form(self, task_id: str) -> FormSpec:
+        cases, forms, instances = _runtime()
         with self.db.transaction(write=False) as session:
             item = cases.work_item(session, task_id)
             case = session.get(Case, item.case_id)
@@ -132,6 +150,7 @@ class Engine:
             )
 
     def show_case(self, case_id: str) -> CaseDetail:
+        cases, forms, instances = _runtime()
         with self.db.transaction(write=False) as session:
             case = session.get(Case, case_id)
             if case is None:
@@ -149,6 +168,7 @@ class Engine:
 
     def visited_nodes(self, case_id: str) -> set[tuple[str, str]]:
         """(process id, element id) of every flow node the case has run: scenario coverage."""
+        cases, forms, instances = _runtime()
         with self.db.transaction(write=False) as session:
             case = session.get(Case, case_id)
             if case is None:
@@ -195,8 +215,13 @@ class Engine:
             return _user_view(user) if user else None
 
     # -- helpers -----------------------------------------------------------------------------
-    def _ctx(self, actor: str | None) -> cases.CaseContext:
-        return cases.CaseContext(self._specs, self._script_engine_factory, self.clock,
+    def _ctx(self, actor: str | None) -> cases_module.CaseContext:
+        from .cases import CaseContext
+        from .definitions import SpecCache
+
+        if self._specs is None:
+            self._specs = SpecCache()
+        return CaseContext(self._specs, self._script_engine_factory, self.clock,
                                  actor or self.settings.user)
 
     def _version_of(self, session, definition_id: int | None) -> int | None:
@@ -232,12 +257,16 @@ def _json_safe(data: dict) -> dict:
     return json.loads(json.dumps(data, default=str))
 
 
-def build_engine(settings: Settings) -> Engine:
-    """Wire the engine from settings. Nothing is connected or migrated until the first command."""
+def build_engine(settings: Settings, clock: Clock | None = None) -> Engine:
+    """Wire the engine from settings. Nothing is connected or migrated until the first command.
+
+    `clock` overrides settings.now: scenario runs and demo seeding move their own clock forward.
+    """
     from .clock import fixed_clock, system_clock
     from .scripting import make_script_engine
 
-    clock = fixed_clock(settings.now) if settings.now else system_clock
+    if clock is None:
+        clock = fixed_clock(settings.now) if settings.now else system_clock
     return Engine(settings, Database(settings.db_url), clock, make_script_engine)
 
 

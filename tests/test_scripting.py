@@ -277,6 +277,7 @@ def test_date_helpers():
     ("x = 1\ny = x + 1", "exec", None),
     ("leeftijd >= 18", "eval", None),
     ("\n   leeftijd >= 18\n", "eval", None),
+    ("\n   leeftijd >=\n", "eval", (2, "invalid syntax at statement: 'leeftijd >='")),  # line in the XML text
     ("    x = 1\n    y = 2", "exec", None),  # indented script text from XML
     ("x = 1\ny = (\n", "exec", (2, "'(' was never closed at statement: 'y = ('")),
     ("x = 1\n\nx = ().__class__", "exec", (3, "access to '__class__' is not allowed in scripts")),

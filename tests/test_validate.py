@@ -1,7 +1,9 @@
-"""engine.validation: every broken corpus file yields its one located problem; the good set none."""
+"""engine.validation: every broken corpus file yields its one located problem; the good set none.
+
+conftest's autouse fixture runs each test in a temporary working folder, so ./schemas is empty.
+"""
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from pathlib import Path
@@ -15,14 +17,6 @@ from engine.validation.timers import timer_value_problem
 CORPUS = Path(__file__).parent / "corpus"
 GOOD = CORPUS / "good"
 BROKEN = CORPUS / "broken"
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch, tmp_path):
-    # Form files also resolve in ./schemas: keep the developer's working directory out of the tests.
-    for name in [n for n in os.environ if n.startswith("TRAJECT_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
 
 
 def validate(*paths: Path, schema_dirs=()) -> list[Problem]:
@@ -61,6 +55,7 @@ CASES = [
     ("bad_dmn_entry.dmn", None, "Entry_1", "&gt;= 18 and", "rule 'Rule_1' input entry '>= 18 and'"),
     ("bad_dmn_output.dmn", None, "Out_1", '"ja" +', "rule 'Rule_1' output entry: syntax error"),
     ("dmn_glued_operator.dmn", None, "Entry_1", "in [16, 17]", "'? in [16, 17]'"),
+    ("reserved_id.bpmn", None, "Start", '<bpmn:startEvent id="Start"', "the id 'Start' is reserved by SpiffWorkflow"),
     ("spiff_multiple_outgoing.bpmn", None, "Task_splitst", 'id="Task_splitst"',
      "SpiffWorkflow: Multiple outgoing flows are not supported"),
 ]
@@ -175,7 +170,7 @@ TIMER_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
     ("timeDuration", "'PT1H30M'", None),
     ("timeDuration", "termijn", None),  # a variable: only its syntax can be checked
     ("timeDuration", "termijn +", "syntax error"),
-    ("timeDuration", "14", "is a int, not an ISO 8601 duration string"),
+    ("timeDuration", "14", "evaluates to int, not an ISO 8601 duration string"),
     ("timeDuration", "PT1H30M", "with quotes"),
     ("timeDate", '"2025-03-01T09:00:00+01:00"', None),
     ("timeDate", '"P14D"', "not a valid ISO 8601 date-time"),

@@ -222,8 +222,8 @@ def tui(args, settings) -> int:
 
 
 def demo(args, settings) -> int:
-    from ..demo import seed_demo
+    from ..demo.seed import seed_demo
 
-    summary = seed_demo(_engine(settings), people=args.people)
+    summary = seed_demo(settings, people=args.people)
     print(summary)
     return 0

@@ -28,6 +28,8 @@ _COVERED = (
     re.compile(r"^Multiple decision tables are not current supported"),
 )
 
+_RAW = "SpiffWorkflow cannot parse this file: "
+
 
 class _Collector:
     def __init__(self, docs: list[Document]):
@@ -45,7 +47,7 @@ class _Collector:
         except ValidationException as err:
             self.problems.append(self._from_validation(err, doc))
         except Exception as err:  # the parser also leaks KeyError, IndexError, ...
-            message = f"SpiffWorkflow cannot parse this file: {type(err).__name__}: {err}"
+            message = f"{_RAW}{type(err).__name__}: {err}"
             self.problems.append(Problem(doc.name, None, None, message))
 
     def _from_validation(self, err, current: Document) -> Problem:
@@ -103,7 +105,7 @@ def _build_all(parser, docs: list[Document], collector: _Collector) -> None:
 
 
 def _covered(problem: Problem, own: list[Problem]) -> bool:
-    if problem.line is None and problem.element_id is None and any(p.path == problem.path for p in own):
+    if problem.message.startswith(_RAW) and any(p.path == problem.path for p in own):
         # A raw exception (IndexError, KeyError) from Spiff carries no location; when our checks already
         # located a problem in that file it is almost always the same cause, reported less clearly.
         return True

@@ -18,6 +18,9 @@ FLOW_NODES = frozenset({
 })
 CONTAINERS = ("process", "subProcess", "transaction")  # ad-hoc subprocesses have no required flows
 CONDITIONAL_GATEWAYS = ("exclusiveGateway", "inclusiveGateway")
+# SpiffWorkflow names its own task specs "Start" and "End"; an element with such an id replaces one of
+# them and the process cannot start ("StartTask ... No output task connected").
+RESERVED_IDS = frozenset({"Start", "End"})
 
 
 def structure_problems(doc: Document) -> list[Problem]:
@@ -28,6 +31,11 @@ def structure_problems(doc: Document) -> list[Problem]:
         problems += _container_problems(doc, container)
     for container in doc.root.iter(bpmn("adHocSubProcess")):
         problems += _dangling_refs(doc, container, _nodes(container))
+    problems += [
+        doc.problem(el, f"the id '{el.get('id')}' is reserved by SpiffWorkflow; choose another id")
+        for el in doc.root.iter() if isinstance(el.tag, str) and el.get("id") in RESERVED_IDS
+        and local_name(el) in FLOW_NODES
+    ]
     return problems
 
 

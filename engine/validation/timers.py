@@ -45,7 +45,7 @@ def _spec_problem(doc: Document, spec, event_id: str | None) -> Problem | None:
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return _expression_problem(doc, spec, source, kind, event_id)
     if not isinstance(value, str):
-        return doc.problem(spec, f"timer {source} is a {type(value).__name__}, not an ISO 8601 {kind} string",
+        return doc.problem(spec, f"timer {source} evaluates to {type(value).__name__}, not an ISO 8601 {kind} string",
                            element_id=event_id)
     message = timer_value_problem(kind, value)
     return doc.problem(spec, message, element_id=event_id) if message else None

@@ -45,7 +45,7 @@ async def test_every_field_type_gets_its_widget():
         assert form.field_widget("datum_intake").placeholder == "JJJJ-MM-DD"
         assert form.field_widget("zaak_id").disabled and form.field_widget("zaak_id").value == "Z-2024-0001"
         assert form.field_widget("geletterd").value is True  # schema default
-        assert form.field_widget("adres").border_title.plain == "Adres"
+        assert form.field_widget("adres").border_title == "Adres"
         labels = [str(label.render()) for label in form.query(".sf-label")]
         assert labels[:3] == ["Zaaknummer", "Datum intake *", "Voertaal *"]
         helps = [str(s.render()) for s in form.query(".sf-help")]
@@ -71,11 +71,11 @@ async def test_typed_values_come_back_typed():
         await focus(pilot, form, "adres.straat")
         await type_text(pilot, "Markt")
         await focus(pilot, form, "opmerkingen")
-        await type_text(pilot, "Belt liever dan mailt")
+        await type_text(pilot, "Liever bellen")
         assert form.get_data() == {
             "zaak_id": "Z-2024-0001", "datum_intake": "2024-03-12", "voertaal": "Tigrinya",
             "geletterd": True, "tolk_nodig": True, "aantal_kinderen": 3, "beschikbaarheid": [],
-            "adres": {"straat": "Markt", "huisnummer": 12}, "opmerkingen": "Belt liever dan mailt",
+            "adres": {"straat": "Markt", "huisnummer": 12}, "opmerkingen": "Liever bellen",
         }
 
 
@@ -171,9 +171,9 @@ async def test_ctrl_s_posts_submitted_with_the_data():
         await pilot.pause()
         assert app.submitted == [{"voertaal": "Somali", "taalniveau_nl": "geen", "datum_intake": "2024-02-29",
                                   "geletterd": True, "tolk_nodig": False, "beschikbaarheid": []}]
-        footer_keys = [b.description for b in app.screen.active_bindings.values() if b.binding.show]
-        assert "Opslaan" in [b.binding.description for b in app.screen.active_bindings.values()]
-        assert footer_keys is not None
+        shown = {key: active.binding.description for key, active in app.screen.active_bindings.items()
+                 if active.binding.show}
+        assert shown["ctrl+s"] == "Opslaan"
 
 
 async def test_nested_object_fields_are_reached_with_tab():
@@ -258,8 +258,7 @@ async def test_footer_and_texts_follow_the_language():
     i18n.set_language("en")
     app = FormApp()
     async with app.run_test(size=SIZE):
-        descriptions = [b.binding.description for b in app.screen.active_bindings.values()]
-        assert "Save" in descriptions
+        assert app.screen.active_bindings["ctrl+s"].binding.description == "Save"
         assert app.form.field_widget("datum_intake").placeholder == "YYYY-MM-DD"
 
 
