@@ -1,0 +1,122 @@
+"""The command-line contract of DESIGN.md: help, JSON keys, exit codes, no tracebacks, import hygiene."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from cli import Cli
+from conftest import REPO, TESTS
+from engine.cli.parser import build_parser
+
+LIFECYCLE = str(TESTS / "bpmn" / "lifecycle")
+BROKEN = TESTS / "corpus" / "broken"
+
+
+@pytest.fixture
+def cli(capsys, sqlite_url):
+    return Cli(capsys, sqlite_url)
+
+
+def _subcommands(parser):
+    for action in parser._subparsers._group_actions:
+        yield from action.choices.items()
+
+
+def test_every_command_has_help_text():
+    parser = build_parser()
+    for name, sub in _subcommands(parser):
+        assert sub.description, f"'traject {name}' has no help text"
+        if sub._subparsers:
+            for child_name, child in _subcommands(sub):
+                assert child.description, f"'traject {name} {child_name}' has no help text"
+
+
+def test_engine_imports_without_the_terminal_app():
+    code = "import sys, engine, engine.service, engine.cli; assert 'textual' not in sys.modules, 'textual loaded'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_json_keys_of_the_contract(cli):
+    assert set(cli.ok("deploy", LIFECYCLE)[0]) >= {"process_id", "version", "changed"}
+    assert set(cli.ok("processes")[0]) >= {"process_id", "name", "version", "startable", "start_schema"}
+    case = cli.ok("start", "aanvraag", "--gemeente", "GM0363", "--data", '{"leeftijd": 40}')
+    assert set(case) >= {"case_id"}
+    task = cli.ok("tasks")[0]
+    assert set(task) >= {"id", "case_id", "process_id", "task", "title", "role", "gemeente", "due", "assignee",
+                         "schema"}
+    form = cli.ok("form", task["id"])
+    assert set(form) >= {"task", "title", "schema", "ui_schema", "data"}
+    assert form["schema"]["title"] == "Intakegesprek" and form["data"]["leeftijd"] == 40
+    shown = cli.ok("show", case["case_id"])
+    assert set(shown) >= {"id", "process_id", "definition_version", "gemeente", "status", "stage", "data",
+                          "open_tasks", "events"}
+    assert set(shown["events"][0]) >= {"seq", "type", "task", "actor", "at", "data"}
+    done = cli.ok("complete", task["id"], "--data", '{"naam": "Sanne de Vries"}')
+    assert set(done) >= {"case_id", "status", "open_tasks"}
+
+
+def test_json_flag_is_accepted_before_the_command(cli):
+    cli.ok("deploy", LIFECYCLE)
+    result = cli("--json", "processes")
+    assert result.code == 0 and result.json[0]["process_id"] == "aanvraag"
+
+
+def test_data_from_a_file(cli, tmp_path):
+    cli.ok("deploy", LIFECYCLE)
+    (tmp_path / "start.json").write_text('{"leeftijd": 19}')
+    case_id = cli.ok("start", "aanvraag", "--gemeente", "GM0363", "--data", "@start.json")["case_id"]
+    assert cli.ok("show", case_id)["data"]["leeftijd"] == 19
+    missing = cli("start", "aanvraag", "--gemeente", "GM0363", "--data", "@nope.json")
+    assert missing.code == 2 and "nope.json" in missing.err
+
+
+@pytest.mark.parametrize("name", ["xxe.bpmn", "billion_laughs.bpmn", "dangling_flow.bpmn", "bad_timer.bpmn",
+                                  "task_outside_lane.bpmn", "unknown_process.bpmn", "missing_form.bpmn"])
+def test_broken_files_are_never_deployed(cli, name):
+    result = cli("deploy", str(BROKEN / name))
+    assert result.code == 1
+    assert str(BROKEN / name) in result.out  # path:line: element: message
+    assert "Traceback" not in result.err
+    assert cli.ok("processes") == []
+
+
+def test_validate_prints_path_line_element_message_and_exits_1(cli):
+    path = BROKEN / "task_outside_lane.bpmn"
+    result = cli("validate", str(path))
+    assert result.code == 1
+    line = result.out.strip().splitlines()[0]
+    file_part, line_no, element, message = line.split(":", 3)
+    assert file_part == str(path) and int(line_no) > 0 and element.strip() == "Task_zonder_lane" and message
+    ok = cli("validate", LIFECYCLE)
+    assert ok.code == 0 and ok.out == ""
+
+
+def test_bad_arguments_exit_2_without_traceback(cli):
+    assert cli("--now", "gisteren", "tasks").code == 2
+    assert cli("deploy", "no/such/folder").code == 2
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().parse_args(["start", "aanvraag"])
+    assert exit_info.value.code == 2
+
+
+def test_users_directory(cli):
+    cli("users", "add", "anna", "--role", "klantmanager", "--role", "coordinator", "--gemeente", "GM0363")
+    cli("users", "add", "anna", "--gemeente", "GM0344")
+    users = cli.ok("users", "list")
+    assert users == [{"name": "anna", "roles": ["coordinator", "klantmanager"], "gemeenten": ["GM0344", "GM0363"]}]
+    assert cli("users", "remove", "anna").code == 0
+    assert cli("users", "remove", "anna").code == 2
+    assert cli.ok("users", "list") == []
+
+
+def test_claim_and_release(cli):
+    cli.ok("deploy", LIFECYCLE)
+    cli.ok("start", "aanvraag", "--gemeente", "GM0363", "--data", '{"leeftijd": 40}')
+    task_id = cli.ok("tasks")[0]["id"]
+    cli.ok("claim", task_id, user="anna")
+    assert cli.ok("tasks", "--assignee", "anna")[0]["id"] == task_id
+    assert cli("claim", task_id, user="bert").code == 3
+    cli.ok("release", task_id, user="anna")
+    assert cli.ok("tasks", "--assignee", "anna") == []
