@@ -22,9 +22,9 @@ async def focus(pilot, form: SchemaForm, path: str) -> None:
 
 
 def error_text(form: SchemaForm, path: str) -> str:
-    box = form.field_widget(path).parent
-    if isinstance(form.field_widget(path), Fieldset):
-        box = form.field_widget(path)
+    """The error line shown under the field at `path`, "" when none is visible."""
+    widget = form.field_widget(path)
+    box = widget if isinstance(widget, Fieldset) else widget.parent
     error = box.query_one(".sf-error", Static)
     return str(error.render()) if error.display else ""
 
@@ -216,7 +216,7 @@ SMALL_SCHEMA = {
     "required": ["regime"],
     "properties": {
         "regime": {"type": "string", "title": "Regime", "enum": ["WI2013", "WI2021"]},
-        "uren": {"type": "number", "title": "Tolkuren", "minimum": 0},
+        "uren": {"type": "number", "title": "Tolkuren [uur]", "minimum": 0},
         "akkoord": {"type": "boolean", "title": "Akkoord"},
         "intern": {"type": "string"},
         "bijlagen": {"type": "array", "items": {"type": "object"}},
@@ -239,6 +239,7 @@ async def test_select_numbers_hidden_unsupported_and_conditional_fields():
         assert isinstance(form.field_widget("regime"), Select)
         assert isinstance(form.field_widget("akkoord"), RadioSet)
         assert "intern" not in [box.spec.name for box in form.query(FieldBox)]
+        assert "Tolkuren [uur]" in [str(label.render()) for label in form.query(".sf-label")]  # not markup
         await focus(pilot, form, "regime")
         await pilot.press("enter", "down", "down", "enter")  # open, skip the blank, pick WI2021
         await focus(pilot, form, "uren")

@@ -1,0 +1,1 @@
+"""Traject's caseworker terminal app (Textual). Talks to the engine only through `engine`'s exports."""
