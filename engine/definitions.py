@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from SpiffWorkflow.spiff.parser import SpiffBpmnParser
-
+from .bpmn_parser import TrajectBpmnParser
 from .bundle import SourceFile, content_hash, resolve_form
 from .errors import DefinitionInvalid, InvalidInput
 from .serialization import specs_from_dict, specs_to_dict
@@ -42,7 +41,7 @@ def build_processes(files: list[SourceFile], schema_dirs: Iterable[Path] = ()) -
     problems = validate_files(files, schema_dirs)
     if problems:
         raise DefinitionInvalid(problems)
-    parser = SpiffBpmnParser()
+    parser = TrajectBpmnParser()
     for source in files:
         tree = parse_xml(source.content)
         if source.kind == "dmn":

@@ -137,3 +137,28 @@ def test_a_failing_script_marks_the_case_error_and_applies_nothing(cli):
     cli.ok("complete", task["id"], "--data", '{"deler": 4}')
     case = cli.ok("show", case_id)
     assert case["status"] == "running" and case["data"]["resultaat"] == 25 and case["incident"] is None
+
+
+def test_camunda_modeler_decision_reference_works_too(cli, tmp_path):
+    import shutil
+
+    folder = tmp_path / "camunda"
+    shutil.copytree(LIFECYCLE, folder)
+    bpmn = folder / "aanvraag.bpmn"
+    text = bpmn.read_text().replace(
+        'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"',
+        'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"')
+    text = text.replace('<bpmn:businessRuleTask id="Rule_toelating" name="Toelating bepalen">\n'
+                        '      <bpmn:extensionElements>\n'
+                        '        <spiffworkflow:calledDecisionId>besluit_toelating</spiffworkflow:calledDecisionId>\n'
+                        '      </bpmn:extensionElements>',
+                        '<bpmn:businessRuleTask id="Rule_toelating" name="Toelating bepalen" '
+                        'camunda:decisionRef="besluit_toelating">')
+    assert "camunda:decisionRef" in text
+    bpmn.write_text(text)
+    assert cli("validate", str(folder)).code == 0
+    cli.ok("deploy", str(folder))
+    case_id = cli.ok("start", "aanvraag", "--gemeente", "GM0363", "--data", '{"leeftijd": 30}')["case_id"]
+    cli.ok("complete", only_task(cli, case_id)["id"], "--data", '{"naam": "Ilse Smit"}')
+    assert cli.ok("show", case_id)["data"]["toegelaten"] == "ja"

@@ -52,16 +52,12 @@ def decision_ref(task: etree._Element) -> tuple[str | None, etree._Element | Non
 
 
 def _decision_problems(doc: Document, task: etree._Element, decisions: set) -> list:
-    ref, element, camunda = decision_ref(task)
+    # engine.bpmn_parser reads camunda:decisionRef as well as spiffworkflow:calledDecisionId
+    ref, element, _camunda = decision_ref(task)
     task_id = task.get("id")
     if ref is None or not ref.strip():
         return [doc.problem(task, f"business rule task '{task_id}' names no decision "
                             "(spiffworkflow:calledDecisionId)")]
-    if camunda:
-        # SpiffBpmnParser reads only spiffworkflow:calledDecisionId; the Camunda attribute is ignored.
-        return [doc.problem(task, f"business rule task '{task_id}' names decision '{ref}' with "
-                            "camunda:decisionRef, which SpiffWorkflow ignores; use "
-                            "spiffworkflow:calledDecisionId")]
     if ref in decisions:
         return []
     if ref.strip() in decisions:

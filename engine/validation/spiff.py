@@ -71,9 +71,9 @@ class _Collector:
 
 
 def spiff_problems(docs: list[Document], own: list[Problem]) -> list[Problem]:
-    from SpiffWorkflow.spiff.parser import SpiffBpmnParser
+    from engine.bpmn_parser import TrajectBpmnParser
 
-    parser = SpiffBpmnParser()  # no validator on purpose: see the module docstring
+    parser = TrajectBpmnParser()  # no validator on purpose: see the module docstring
     collector = _Collector(docs)
     for doc in docs:
         with collector.catching(doc):
