@@ -89,7 +89,7 @@ def _incident(err: WorkflowException) -> Incident:
     task_name = getattr(getattr(task, "task_spec", None), "bpmn_id", None) if task else None
     message = str(err)
     line = getattr(err, "line_number", None)
-    if line:
+    if line and f"line {line}" not in message:
         message += f" (line {line})"
     return Incident(task_name, message)
 

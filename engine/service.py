@@ -112,13 +112,16 @@ class Engine:
                               at=self.clock(), actor=actor, task=item.task, task_id=task_id,
                               definition_id=case.definition_id, data=None)
 
-    def fire_due_timers(self, limit: int | None = None) -> int:
-        """Fire every timer due at the clock's time; one transaction per case. Returns cases moved."""
+    def fire_due_timers(self, limit: int | None = None, case_id: str | None = None) -> int:
+        """Fire every timer due at the clock's time (of one case, or all); one transaction per case.
+        Returns the number of cases that moved."""
         cases, forms, instances = _runtime()
         now = self.clock()
         with self.db.transaction(write=False) as session:
             stmt = (select(Case.id).where(Case.status == "running", Case.next_timer_at < now)
                     .order_by(Case.next_timer_at))
+            if case_id:
+                stmt = stmt.where(Case.id == case_id)
             due = list(session.scalars(stmt.limit(limit) if limit else stmt))
         moved = 0
         for case_id in due:
@@ -232,7 +235,7 @@ class Engine:
             id=case.id, process_id=case.process_id, definition_version=self._version_of(session, case.definition_id),
             gemeente=case.gemeente, status=case.status, stage=case.stage, person_name=case.person_name,
             bsn=case.bsn, next_timer_at=case.next_timer_at, created_at=case.created_at,
-            updated_at=case.updated_at,
+            updated_at=case.updated_at, deadline=case.deadline,
         )
 
 

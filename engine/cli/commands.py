@@ -227,3 +227,16 @@ def demo(args, settings) -> int:
     summary = seed_demo(settings, people=args.people)
     print(summary)
     return 0
+
+
+def test(args, settings) -> int:
+    from ..scenarios.report import render_text, to_json
+    from ..scenarios.suite import run_suite
+
+    suite = run_suite(args.path, keyword=args.keyword, min_coverage=args.min_coverage,
+                      schema_dirs=settings.schema_dirs)
+    if args.json:
+        print_json(to_json(suite))
+    else:
+        print(render_text(suite))
+    return 0 if suite.passed else 1

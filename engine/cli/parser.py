@@ -61,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--once", action="store_true", help="do what is due now, then return")
     p.add_argument("--interval", type=float, default=5.0, help="seconds between polls (default 5)")
 
+    p = command("test", commands.test, "run the scenario files (*.scenario.yaml) under PATH against its "
+                "processes in a temporary database; print pass/fail and flow-node coverage; exit 1 on a failure")
+    p.add_argument("path", nargs="?", default="processes", metavar="PATH",
+                   help="folder with BPMN/DMN files and scenarios (default: processes)")
+    p.add_argument("-k", dest="keyword", metavar="SUBSTRING", help="only scenarios whose name or file contains this")
+    p.add_argument("--min-coverage", type=float, metavar="N", help="exit 1 if total node coverage is below N%%")
+
     _users(sub)
     p = command("tui", commands.tui, "open the caseworker app", json_flag=False)
     p = command("demo", commands.demo, "create a demo database with generated people", json_flag=False)
