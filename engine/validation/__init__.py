@@ -16,6 +16,7 @@ from .documents import Document, load
 from .expressions import expression_problems
 from .forms import form_problems
 from .lanes import lane_problems
+from .legal import legal_problems
 from .problem import Problem
 from .references import reference_problems
 from .structure import structure_problems
@@ -48,6 +49,7 @@ def validate_files(files: list[SourceFile], schema_dirs: Iterable[Path] = ()) ->
         problems += _guarded(doc.name, form_problems, doc, schema_dirs, seen_forms)
     if docs:
         problems += _guarded(docs[0].name, reference_problems, docs)
+        problems += _guarded(docs[0].name, legal_problems, docs)
         problems += _guarded(docs[0].name, spiff_problems, docs, list(problems))
     return sorted(set(problems), key=Problem.sort_key)
 
