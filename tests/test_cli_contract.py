@@ -6,9 +6,10 @@ import sys
 
 import pytest
 
+from engine.cli.parser import build_parser
+
 from cli import Cli
 from conftest import REPO, TESTS
-from engine.cli.parser import build_parser
 
 LIFECYCLE = str(TESTS / "bpmn" / "lifecycle")
 BROKEN = TESTS / "corpus" / "broken"

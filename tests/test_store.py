@@ -4,11 +4,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, select
 
-from cli import Cli
-from conftest import TESTS
 from engine.audit import chain
 from engine.store.db import HEAD_REVISION, Database
 from engine.store.tables import Base, Event
+
+from cli import Cli
+from conftest import TESTS
 
 LIFECYCLE = str(TESTS / "bpmn" / "lifecycle")
 
