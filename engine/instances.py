@@ -186,7 +186,10 @@ def case_data(workflow: BpmnWorkflow) -> dict:
     """The case's data: the workflow data once completed, else the data of the newest waiting task."""
     if workflow.is_completed():
         return dict(workflow.data)
-    candidates = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+    return _merged_data(workflow, workflow.get_tasks(state=TaskState.READY | TaskState.WAITING))
+
+
+def _merged_data(workflow: BpmnWorkflow, candidates) -> dict:
     merged: dict = dict(workflow.data)
     for task in sorted(candidates, key=lambda t: t.last_state_change):
         merged.update(task.data)
@@ -205,14 +208,37 @@ def visited_nodes(workflow: BpmnWorkflow) -> set[tuple[str, str]]:
 
 def state_digest(workflow: BpmnWorkflow) -> str:
     """A digest of what the municipality acts on: open human tasks, waiting timers, data, completion."""
-    state = {
-        "open": sorted(t.task for t in human_tasks(workflow)),
-        "timers": [d.isoformat() for d in waiting_timers(workflow)],
-        "data": case_data(workflow),
-        "completed": workflow.is_completed(),
+    return digest_of(state_snapshot(workflow))
+
+
+def state_snapshot(workflow: BpmnWorkflow) -> dict:
+    """The state `state_digest` covers, as plain values (the audit replay lists and diffs it).
+
+    One walk over the task tree instead of three (open tasks, timers, data): a READY, a WAITING and a
+    READY|WAITING query prune the tree alike, so the tasks and their order are the same. A replay
+    takes this once per event: a third of its time before.
+    """
+    tasks = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+    completed = workflow.is_completed()
+    dues = (_timer_due(t) for t in tasks if t.state == TaskState.WAITING)
+    return {
+        "open": sorted(_element_id(t) for t in tasks if t.state == TaskState.READY and t.task_spec.manual),
+        "timers": [d.isoformat() for d in sorted(d for d in dues if d)],
+        "data": dict(workflow.data) if completed else _merged_data(workflow, tasks),
+        "completed": completed,
     }
-    text = json.dumps(state, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def digest_of(state: dict) -> str:
+    return hashlib.sha256(canonical_state(state).encode()).hexdigest()
+
+
+def canonical_state(state: dict) -> str:
+    return json.dumps(state, sort_keys=True, default=str, separators=(",", ":"))
+
+
+def _element_id(task) -> str:
+    return task.task_spec.bpmn_id or task.task_spec.name
 
 
 def due_from_duration(start: datetime, duration: str | None) -> datetime | None:
@@ -226,3 +252,21 @@ def due_from_duration(start: datetime, duration: str | None) -> datetime | None:
         return None
 
 
+# -- audit replay ------------------------------------------------------------------------------------
+def ready_task_ids(workflow: BpmnWorkflow, element_id: str) -> list[str]:
+    """Ids of the ready human tasks of one BPMN element, in task-tree order. A replayed workflow has
+    new task ids, so the replay matches recorded completions by element id, equal ones in this order."""
+    return [str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+            if _element_id(t) == element_id]
+
+
+def element_labels(spec, subprocess_specs: dict) -> dict[str, tuple[str, str | None]]:
+    """{BPMN element id: (title, lane)} over a process and the processes it calls (exports name events
+    by title and role). The calling process comes first when two processes use the same id."""
+    labels: dict[str, tuple[str, str | None]] = {}
+    for process_spec in [spec, *(s for s in subprocess_specs.values() if s is not None)]:
+        for task_spec in process_spec.task_specs.values():
+            element = getattr(task_spec, "bpmn_id", None)
+            if element and element not in labels:
+                labels[element] = (task_spec.bpmn_name or element, getattr(task_spec, "lane", None))
+    return labels

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from . import deployment, worklist
 from .bundle import collect
-from .clock import Clock
+from .clock import Clock, fixed_clock
 from .errors import Conflict, InvalidInput, NotFound
 from .settings import Settings
 from .store import repo
@@ -224,7 +224,9 @@ class Engine:
 
         if self._specs is None:
             self._specs = SpecCache()
-        return CaseContext(self._specs, self._script_engine_factory, self.clock,
+        # One clock reading per command: timers, scripts and the recorded event time must agree exactly,
+        # or replaying the event at its recorded time computes other due dates (engine/audit/replay.py).
+        return CaseContext(self._specs, self._script_engine_factory, fixed_clock(self.clock()),
                                  actor or self.settings.user)
 
     def _version_of(self, session, definition_id: int | None) -> int | None:
@@ -237,6 +239,40 @@ class Engine:
             bsn=case.bsn, next_timer_at=case.next_timer_at, created_at=case.created_at,
             updated_at=case.updated_at, deadline=case.deadline,
         )
+
+    # -- audit trail (engine/audit) --------------------------------------------------------------
+    def verify_cases(self, case_ids: Sequence[str] | None = None, progress=None, jobs: int | None = None) -> list:
+        """Check the hash chain of every event and replay each case on its own definition version;
+        all cases when `case_ids` is None. Returns a CaseVerification per case, in id order.
+        `progress(cases_done, cases_total, events_done)` is called as cases are done; `jobs` is the
+        number of processes (None: one per CPU when there are many cases)."""
+        from .audit import api
+
+        return api.verify_cases(self.db, self._spec_cache(), self._script_engine_factory, case_ids, progress,
+                                jobs)
+
+    def replay_case(self, case_id: str, against_version: int | str | None = None):
+        """A ReplayReport: the case step by step on its own version, or on `against_version` (a version
+        number of the same process, or "PROCESS_ID:VERSION") with the first event where it diverges."""
+        from .audit import api
+
+        return api.replay_case(self.db, self._spec_cache(), self._script_engine_factory, case_id,
+                               against_version)
+
+    def export_events(self, out: str | Path, format: str = "xes", gemeente: str | None = None,
+                      since: datetime | None = None, include_data: bool = False):
+        """Write the case histories as XES or CSV with pseudonyms; returns an ExportSummary."""
+        from .audit import export
+
+        return export.export_events(self.db, self._spec_cache(), out, format, gemeente=gemeente, since=since,
+                                    include_data=include_data, now=self.clock())
+
+    def _spec_cache(self):
+        if self._specs is None:
+            from .definitions import SpecCache
+
+            self._specs = SpecCache()
+        return self._specs
 
 
 def _history(event: Event, version: int | None) -> HistoryEntry:

@@ -120,10 +120,11 @@ class CaseSummary:
     next_timer_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    deadline: datetime | None = None  # the PVT deadline (from the case data), if the process sets one
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        for key in ("next_timer_at", "created_at", "updated_at"):
+        for key in ("next_timer_at", "created_at", "updated_at", "deadline"):
             data[key] = _iso(getattr(self, key))
         return data
 

@@ -3,6 +3,7 @@ the CLI alone on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
+
 from cli import Cli
 from conftest import TESTS
 

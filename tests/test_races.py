@@ -4,6 +4,7 @@ from __future__ import annotations
 import multiprocessing
 
 import pytest
+
 from cli import Cli
 from conftest import TESTS
 

@@ -9,8 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from cli import Cli
-from conftest import REPO, TESTS
 
 from engine.bundle import SourceFile
 from engine.scenarios.coverage import flow_nodes
@@ -19,6 +17,9 @@ from engine.scenarios.report import render_text, result_lines, to_json
 from engine.scenarios.runner import Workbench
 from engine.scenarios.suite import run_suite
 from engine.scenarios.timeline import parse_duration
+
+from cli import Cli
+from conftest import REPO, TESTS
 
 FIXTURES = TESTS / "scenarios"
 PROCESSES = REPO / "processes"

@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("tui", commands.tui, "open the caseworker app", json_flag=False)
     p = command("demo", commands.demo, "create a demo database with generated people", json_flag=False)
     p.add_argument("--people", type=int, default=50, help="number of generated cases (default 50)")
+    _audit(sub)
     return parser
 
 
@@ -93,3 +94,37 @@ def _users(sub) -> None:
     p.add_argument("name")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=commands.users_remove)
+
+
+def _audit(sub) -> None:
+    from . import audit
+
+    group = sub.add_parser("audit", help="verify, replay and export the audit trail of cases",
+                           description="verify, replay and export the audit trail of cases")
+    actions = group.add_subparsers(title="audit commands", metavar="ACTION")
+
+    def action(name, handler, help_text):
+        p = actions.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--json", action="store_true", help="print JSON")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = action("verify", audit.verify, "check every event's hash chain and replay each case on its own "
+               "process version; print ok or the findings per case; exit 1 on any finding")
+    p.add_argument("case_ids", nargs="*", metavar="CASE_ID", help="cases to verify")
+    p.add_argument("--all", action="store_true", help="verify every case")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="worker processes (default: one per CPU for large runs, else 1)")
+    p = action("replay", audit.replay, "replay a case step by step (who did what and when, what changed); "
+               "with --against, on another process version, showing where it would have diverged")
+    p.add_argument("case_id", metavar="CASE_ID")
+    p.add_argument("--against", metavar="VERSION",
+                   help="a version number of the same process, or PROCESS_ID:VERSION")
+    p = action("export", audit.export, "export case histories for process mining (XES or CSV), with case "
+               "ids, users and person data pseudonymised")
+    p.add_argument("--format", choices=["xes", "csv"], default="xes", help="file format (default xes)")
+    p.add_argument("--out", required=True, metavar="FILE", help="file to write")
+    p.add_argument("--gemeente", metavar="CODE", help="only cases of this municipality")
+    p.add_argument("--since", metavar="DATE", help="only events from this date (ISO date or date-time)")
+    p.add_argument("--include-data", action="store_true",
+                   help="include form data (person fields pseudonymised; free text is exported as is)")

@@ -76,6 +76,8 @@ class Case(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Hash of the case's newest event: deleting the last events leaves a valid shorter chain otherwise.
+    last_event_hash: Mapped[str | None] = mapped_column(String(64))
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -126,6 +128,16 @@ class Event(Base):
     state_digest: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Installation(Base):
+    """Values of this installation, such as the key that makes export pseudonyms (engine.audit.pseudonym)."""
+
+    __tablename__ = "installation"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
 
 
 class User(Base):

@@ -1,7 +1,9 @@
 import asyncio
 import inspect
+import shutil
 
 import pytest
+from tui_app_fixtures import seed
 
 from tui import i18n
 
@@ -25,3 +27,20 @@ def pytest_pyfunc_call(pyfuncitem):
     names = pyfuncitem._fixtureinfo.argnames
     asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
     return True
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory):
+    """The seeded SQLite database, made once per session (seeding runs every case through the engine)."""
+    path = tmp_path_factory.mktemp("seed") / "template.db"
+    cases = seed(f"sqlite:///{path}")
+    return path, cases
+
+
+@pytest.fixture
+def db(seeded_template, tmp_path):
+    """A fresh copy of the seeded database per test: (url, {person name: case id})."""
+    template, cases = seeded_template
+    path = tmp_path / "traject.db"
+    shutil.copy(template, path)
+    return f"sqlite:///{path}", cases

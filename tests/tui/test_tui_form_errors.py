@@ -1,8 +1,8 @@
 """(path, message) pairs from JSON Schema validation, the shape the engine also returns."""
-from tui_form_fixtures import INTAKE_SCHEMA
-
 from tui import i18n
 from tui.widgets import errors_from_jsonschema
+
+from tui_form_fixtures import INTAKE_SCHEMA
 
 VALID = {"voertaal": "Arabisch", "taalniveau_nl": "A1", "datum_intake": "2024-03-12"}
 

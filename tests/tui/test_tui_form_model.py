@@ -1,7 +1,7 @@
 """Reading a JSON Schema + uiSchema into field specs, without an app."""
-from tui_form_fixtures import INTAKE_SCHEMA, INTAKE_UI
-
 from tui.widgets import form_model as fm
+
+from tui_form_fixtures import INTAKE_SCHEMA, INTAKE_UI
 
 
 def by_path(fields):

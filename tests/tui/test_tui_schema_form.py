@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Checkbox, Input, RadioSet, Select, SelectionList, Static, TextArea
-from tui_form_fixtures import INTAKE_SCHEMA, FormApp
 
 from tui import i18n
 from tui.widgets import FormValueError, SchemaForm, errors_from_jsonschema
 from tui.widgets.form_fields import FieldBox, Fieldset
+
+from tui_form_fixtures import INTAKE_SCHEMA, FormApp
 
 SIZE = (80, 24)
 

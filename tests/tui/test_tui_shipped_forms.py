@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from tui_form_fixtures import FormApp
 
 from tui.widgets import errors_from_jsonschema
+
+from tui_form_fixtures import FormApp
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 FORMS = sorted(SCHEMAS.glob("*.schema.json"))

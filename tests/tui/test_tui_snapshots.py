@@ -1,8 +1,8 @@
 """Screenshots of the form's key states at 80x24. Update with `pytest tests/tui --snapshot-update`
 after checking the new SVGs (under __snapshots__/) look right."""
-from tui_form_fixtures import FormApp
-
 from tui.widgets import errors_from_jsonschema
+
+from tui_form_fixtures import FormApp
 
 FILLED = {"zaak_id": "Z-2024-0001", "voertaal": "Tigrinya", "aantal_kinderen": 25,
           "beschikbaarheid": ["ma_ochtend", "wo_ochtend"], "adres": {"huisnummer": 12, "postcode": "12345"}}

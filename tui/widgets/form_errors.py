@@ -86,3 +86,24 @@ def _missing_property(error: ValidationError) -> str | None:
         if name not in instance and error.message.startswith(f"{name!r} "):
             return str(name)
     return None
+
+
+def localize_errors(schema: dict | None, data: object, errors: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The engine's (path, message) pairs with each message in the caseworker's language.
+
+    The engine names the fields; its messages are jsonschema's English. Where the same check run
+    here finds the same path, its wording is used instead; other paths keep the engine's message.
+    """
+    local: dict[str, list[str]] = {}
+    for path, message in errors_from_jsonschema(schema, data) if schema else []:
+        local.setdefault(path, []).append(message)
+    out: list[tuple[str, str]] = []
+    for path, message in errors:
+        key = "" if path == "(form)" else path
+        if key in local:
+            out.extend((path, text) for text in local.pop(key))
+        elif message == "is required":
+            out.append((path, t("err.required")))
+        elif key not in {p for p, _ in out}:
+            out.append((path, message))
+    return out

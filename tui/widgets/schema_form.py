@@ -94,6 +94,7 @@ class SchemaForm(Widget):
         data: dict | None = None,
         *,
         autofocus: bool = True,
+        submit_label: str | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -108,7 +109,7 @@ class SchemaForm(Widget):
         self._boxes: dict[str, FieldBox | Fieldset] = {}  # dotted path -> box, in form order
         self._ids: set[str] = set()
         # BINDINGS would fix the footer text at import time; built here it follows set_language().
-        self._bindings = BindingsMap([Binding("ctrl+s", "submit", t("action.save"), show=True)])
+        self._bindings = BindingsMap([Binding("ctrl+s", "submit", submit_label or t("action.save"), show=True)])
 
     # ----------------------------------------------------------------------------------- building
     def compose(self):

@@ -1,0 +1,61 @@
+"""Start-up: wall time of fresh `traject` processes (median of several runs, after one unmeasured run).
+
+The target is `traject tui` launch to the worklist shown (bench.probe runs the app headless and stops
+it one refresh after the worklist screen has its first page). The CLI's first page
+(`traject tasks ... --limit 50`) is measured beside it.
+"""
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+
+from .common import REPO, TRAJECT, clean_env, probe, run_measured
+from .population import GEMEENTE, ROLE
+
+
+def commands(db_url: str | None) -> dict[str, list[str]]:
+    if db_url is None:
+        return {"traject --help": [str(TRAJECT), "--help"]}
+    db = [str(TRAJECT), "--db", db_url]
+    return {
+        "traject tasks --limit 1": [*db, "tasks", "--limit", "1"],
+        "traject tasks --limit 50": [*db, "tasks", "--limit", "50"],
+        f"traject tasks --gemeente {GEMEENTE} --role {ROLE} --limit 50":
+            [*db, "tasks", "--gemeente", GEMEENTE, "--role", ROLE, "--limit", "50"],
+    }
+
+
+def measure(db_url: str | None, runs: int) -> dict:
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="traject-bench-cwd-") as cwd:  # no stray traject.db
+        for label, argv in commands(db_url).items():
+            results = []
+            for i in range(runs + 1):
+                result = run_measured(argv, env=clean_env(), cwd=cwd)
+                if result["code"] != 0:
+                    raise RuntimeError(f"{label} failed ({result['code']}): {result['stderr'][-500:]}")
+                if i:  # the first run only warms the OS file cache
+                    results.append(result)
+            walls = sorted(r["wall_s"] for r in results)
+            out[label] = {"runs": runs, "median_s": round(statistics.median(walls), 3), "max_s": round(walls[-1], 3)}
+    return out
+
+
+def tui(db_url: str, user: str, runs: int) -> dict:
+    """`traject tui` launch (process spawn) to the worklist's first page on screen, headless; see
+    bench.probe. Median of `runs` after one warm-up run."""
+    if not (REPO / "tui" / "app.py").exists():
+        return {"measured": False, "reason": "tui/app.py does not exist yet; `traject tasks --limit 50` stands in"}
+    results = []
+    for i in range(runs + 1):
+        result = probe("tui", db_url, user, repr(time.time()))
+        if not result.get("measured"):
+            return result
+        if i:
+            results.append(result)
+    times = sorted(r["launch_to_worklist_s"] for r in results)
+    phases = {name: round(statistics.median(r["phases_s"][name] for r in results), 3) for name in results[0]["phases_s"]}
+    return {"measured": True, "runs": runs, "median_s": round(statistics.median(times), 3), "max_s": times[-1],
+            "rows": results[0]["rows"], "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in results),
+            "phases_s": phases}

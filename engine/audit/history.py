@@ -1,0 +1,157 @@
+"""Loading case histories for the audit: cases and their events in batches, definitions once per run.
+
+Verification reads every event of every case, so it avoids the ORM (rows, not objects: about 3x faster
+to load) and N+1 queries: per batch of cases one query for the case rows and one for all their events.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Text, select, type_coerce, union
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
+
+from ..errors import NotFound
+from ..store.tables import Case, DefinitionVersion, Event
+
+BATCH = 500  # cases per query: well under SQLite's bound-parameter limit, and a few MB of events
+
+
+class Unreadable(str):
+    """A stored value the database gave back but that does not parse (text written over a JSON or
+    time column on SQLite): the audit reports it as an altered event instead of failing on it."""
+
+
+class _LenientJSON(TypeDecorator):
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        if not isinstance(value, str):
+            return value  # PostgreSQL's driver parses JSON itself (and refuses to store anything else)
+        try:
+            return json.loads(value)
+        except ValueError:
+            return Unreadable(value)
+
+
+class _LenientTime(TypeDecorator):
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return None
+
+
+_events = Event.__table__
+_cases = Case.__table__
+EVENT_COLUMNS = [_events.c[name] for name in (
+    "case_id", "seq", "type", "task", "task_id", "actor", "definition_id", "payload_hash", "state_digest",
+    "prev_hash", "hash")] + [type_coerce(_events.c.at, _LenientTime()).label("at"),
+                             type_coerce(_events.c.data, _LenientJSON()).label("data")]
+CASE_COLUMNS = [_cases.c[name] for name in (
+    "id", "process_id", "gemeente", "definition_id", "status", "last_event_hash")]
+
+
+@dataclass
+class CaseHistory:
+    case_id: str
+    case: object | None  # the case row (CASE_COLUMNS, plus `workflow` when asked), None if it is missing
+    events: list = field(default_factory=list)  # event rows ordered by seq
+
+
+def case_ids(session: Session, gemeente: str | None = None) -> list[str]:
+    """Every case id, including ids that only events still name (a deleted case row is a finding)."""
+    if gemeente:
+        return list(session.scalars(select(_cases.c.id).where(_cases.c.gemeente == gemeente).order_by(_cases.c.id)))
+    ids = union(select(_cases.c.id.label("id")), select(_events.c.case_id.label("id"))).subquery()
+    return list(session.scalars(select(ids.c.id).order_by(ids.c.id)))
+
+
+def load(session: Session, ids: Sequence[str], with_workflow: bool = False,
+         since: datetime | None = None) -> list[CaseHistory]:
+    """The histories of `ids` (one batch), in the order given."""
+    columns = CASE_COLUMNS + ([_cases.c.workflow] if with_workflow else [])
+    rows = {r.id: r for r in session.execute(select(*columns).where(_cases.c.id.in_(ids)))}
+    histories = {case_id: CaseHistory(case_id, rows.get(case_id)) for case_id in ids}
+    stmt = select(*EVENT_COLUMNS).where(_events.c.case_id.in_(ids))
+    if since is not None:
+        stmt = stmt.where(_events.c.at >= since)
+    for event in session.execute(stmt.order_by(_events.c.case_id, _events.c.seq)):
+        histories[event.case_id].events.append(event)
+    return [histories[case_id] for case_id in ids]
+
+
+def batches(ids: Sequence[str], size: int = BATCH) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def consistent_reads(session: Session) -> None:
+    """Read a batch's case rows and events in one snapshot. PostgreSQL's default (read committed) takes
+    a snapshot per statement, so a command committing in between would look like a broken anchor;
+    SQLite's read transaction is one snapshot already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: int
+    process_id: str
+    version: int
+    spec: object
+    subprocess_specs: dict
+
+    @property
+    def label(self) -> str:
+        return f"{self.process_id}:{self.version}"
+
+
+class Definitions:
+    """Definition versions with their restored specs, each loaded and restored once per run."""
+
+    def __init__(self, spec_cache):
+        self._specs = spec_cache  # the engine's SpecCache: restored specs outlive this run
+        self._loaded: dict[int, Definition] = {}
+        self._labels: dict[int, dict] = {}
+
+    def get(self, session: Session, definition_id: int) -> Definition:
+        found = self._loaded.get(definition_id)
+        if found is None:
+            row = session.get(DefinitionVersion, definition_id)
+            if row is None:
+                raise NotFound(f"definition version {definition_id} does not exist")
+            found = self._remember(row)
+        return found
+
+    def find(self, session: Session, process_id: str, version: int) -> Definition:
+        row = session.scalars(select(DefinitionVersion).where(
+            DefinitionVersion.process_id == process_id, DefinitionVersion.version == version)).first()
+        if row is None:
+            raise NotFound(f"process '{process_id}' has no deployed version {version}")
+        return self._loaded.get(row.id) or self._remember(row)
+
+    def labels(self, definition: Definition) -> dict[str, tuple[str, str | None]]:
+        """{element id: (title, lane)} of a definition."""
+        from .. import instances
+
+        if definition.id not in self._labels:
+            self._labels[definition.id] = instances.element_labels(definition.spec, definition.subprocess_specs)
+        return self._labels[definition.id]
+
+    def _remember(self, row: DefinitionVersion) -> Definition:
+        spec, subs = self._specs.get(row.id, row.specs)
+        found = Definition(row.id, row.process_id, row.version, spec, subs)
+        self._loaded[row.id] = found
+        return found

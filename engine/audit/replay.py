@@ -1,0 +1,160 @@
+"""Deterministic replay: rebuild a case in a fresh workflow from its definition and its events alone.
+
+Each command event is applied at its recorded clock time (scripts and timers see that time, never the
+wall clock) with its recorded data; after it, the replayed state's digest is compared with the digest
+the engine stored. A command followed by `incident_raised` was rolled back by the engine: the replay
+must fail the same way and keep the state it had.
+
+SpiffWorkflow is used only through engine.instances and engine.serialization.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from .. import instances
+from ..clock import fixed_clock
+from ..serialization import dump_workflow, load_workflow
+
+COMMANDS = frozenset({"case_started", "task_completed", "timer_fired"})
+
+
+@dataclass
+class Step:
+    """What replaying one recorded event gave.
+
+    status: ok | info | diverged | erased | not_replayed. `state` (the snapshot `state_digest` covers,
+    as plain JSON values) is kept only when the replay was asked to keep states.
+    """
+
+    event: object
+    status: str
+    digest: str | None = None
+    state: dict | None = None
+    message: str | None = None
+    incident: str | None = None  # the reproduced incident's message
+    open: tuple[str, ...] = ()  # open tasks (element ids) after the event
+
+
+class _Diverged(Exception):
+    pass
+
+
+class Replayer:
+    """One case in a fresh workflow, one command at a time."""
+
+    def __init__(self, spec, subprocess_specs, script_engine_factory, keep_states: bool = False):
+        self.spec, self.subs = spec, subprocess_specs
+        self.factory = script_engine_factory
+        self.keep_states = keep_states
+        self.workflow = None
+
+    def apply(self, event, incident_follows: bool) -> Step:
+        """Apply a command event. Raises _Diverged when it cannot be applied as it was recorded."""
+        clock = fixed_clock(event.at)
+        payload = event.data
+        if event.type == "case_started":
+            self.workflow = self._new(payload.get("data") or {})
+            run, saved = (lambda: instances.advance(self.workflow, clock)), None
+        else:
+            if self.workflow is None:
+                raise _Diverged("the case was not started before this event")
+            saved = dump_workflow(self.workflow) if incident_follows else None  # only then: ~1 ms
+            run = self._command(event, payload, clock)
+        incident = self._run(run, incident_follows)
+        if incident is not None:  # reproduced: the engine kept the state from before the command
+            self.workflow = self._new(payload.get("data") or {}) if saved is None else self._load(saved)
+        return self._snapshot(event, incident)
+
+    def _command(self, event, payload: dict, clock) -> Callable[[], None]:
+        if event.type == "timer_fired":
+            return lambda: instances.advance(self.workflow, clock)
+        ready = instances.ready_task_ids(self.workflow, event.task)
+        if not ready:
+            raise _Diverged(f"task '{event.task}' is not open (open: {', '.join(self.open_tasks()) or 'none'})")
+        data = payload.get("data") or {}
+        return lambda: instances.complete(self.workflow, ready[0], data, clock)
+
+    def _run(self, run: Callable[[], None], incident_follows: bool) -> str | None:
+        try:
+            run()
+        except instances.Incident as incident:
+            if not incident_follows:
+                raise _Diverged(f"the command fails in the replay: {_where(incident)}") from None
+            return _where(incident)
+        except Exception as err:  # noqa: BLE001 - a replay must report, never crash the verification
+            raise _Diverged(f"the replay failed: {type(err).__name__}: {err}") from None
+        if incident_follows:
+            raise _Diverged("the engine recorded an incident here, but the command succeeds in the replay")
+        return None
+
+    def _snapshot(self, event, incident: str | None) -> Step:
+        snapshot = instances.state_snapshot(self.workflow)
+        text = instances.canonical_state(snapshot)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        state = json.loads(text) if self.keep_states else None
+        return Step(event, "ok", digest, state, incident=incident, open=tuple(snapshot["open"]))
+
+    def open_tasks(self) -> list[str]:
+        return instances.state_snapshot(self.workflow)["open"] if self.workflow is not None else []
+
+    def _new(self, data: dict):
+        return instances.new_workflow(self.spec, self.subs, self.factory(), data)
+
+    def _load(self, text: str):
+        workflow = load_workflow(text, self.spec, self.subs)
+        workflow.script_engine = self.factory()
+        return workflow
+
+
+def _where(incident) -> str:
+    return f"{incident.message} (at {incident.task})" if incident.task else incident.message
+
+
+def replay(events: Sequence, replayer: Replayer,
+           expected: Callable[[object], str | None] = lambda e: e.state_digest) -> Iterator[Step]:
+    """Replay `events` (one case, by seq), yielding a Step per event. The first event whose replayed
+    digest differs from `expected(event)`, or that cannot be applied, is `diverged`; the replay stops
+    there (later states would only repeat the difference) and the rest is `not_replayed`."""
+    stopped = False
+    last: Step | None = None
+    for index, event in enumerate(events):
+        if stopped:
+            yield Step(event, "not_replayed")
+            continue
+        if event.type not in COMMANDS:
+            yield Step(event, "info", last.digest, last.state, open=last.open) if last else Step(event, "info")
+            continue
+        if event.data is None:  # erased for privacy (the chain check tells erased from removed)
+            stopped = True
+            yield Step(event, "erased", message="the payload was erased; the replay stops here")
+            continue
+        incident_follows = rolled_back(event, events[index + 1] if index + 1 < len(events) else None)
+        try:
+            step = replayer.apply(event, incident_follows)
+        except _Diverged as err:
+            stopped = True
+            yield Step(event, "diverged", message=str(err))
+            continue
+        except Exception as err:  # noqa: BLE001 - e.g. a payload altered into something unusable
+            stopped = True
+            yield Step(event, "diverged", message=f"the replay failed: {type(err).__name__}: {err}")
+            continue
+        want = expected(event)
+        if want is not None and step.digest != want:
+            step.status, stopped = "diverged", True
+            step.message = ("the replayed state differs from the recorded state (open tasks in the replay: "
+                            f"{', '.join(step.open) or 'none'})")
+        last = step
+        yield step
+
+
+def rolled_back(event, following) -> bool:
+    """The engine records a rolled-back command as the command event and, right after it, an
+    incident_raised naming that command."""
+    if following is None or following.type != "incident_raised":
+        return False
+    data = following.data if isinstance(following.data, dict) else {}
+    return data.get("command", event.type) == event.type

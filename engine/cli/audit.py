@@ -1,0 +1,139 @@
+"""`traject audit verify|replay|export`: translate arguments to Engine calls and print the results."""
+from __future__ import annotations
+
+import sys
+import time
+from datetime import UTC, datetime
+
+from .output import print_json, print_table
+
+
+def _engine(settings):
+    from ..service import build_engine
+
+    return build_engine(settings)
+
+
+def verify(args, settings) -> int:
+    from ..errors import InvalidInput
+
+    if not args.case_ids and not args.all:
+        raise InvalidInput("name one or more CASE_IDs, or --all")
+    if args.case_ids and args.all:
+        raise InvalidInput("give CASE_IDs or --all, not both")
+    progress = _Progress() if sys.stderr.isatty() else None
+    started = time.perf_counter()
+    try:
+        results = _engine(settings).verify_cases(args.case_ids or None, progress=progress, jobs=args.jobs)
+    finally:
+        if progress:
+            progress.clear()
+    seconds = time.perf_counter() - started
+    events = sum(r.events for r in results)
+    failed = [r for r in results if not r.ok]
+    summary = {"cases": len(results), "events": events, "failed": len(failed), "seconds": round(seconds, 3),
+               "events_per_second": round(events / seconds) if seconds > 0 else None}
+    if args.json:
+        print_json({"ok": not failed, "summary": summary, "cases": [r.to_json() for r in results]})
+    else:
+        _print_verifications(results)
+        print(f"{len(results)} case(s), {events} event(s) in {seconds:.1f} s "
+              f"({summary['events_per_second'] or '-'} events/s): {len(results) - len(failed)} ok, "
+              f"{len(failed)} with findings", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _print_verifications(results) -> None:
+    for result in results:
+        print(f"{result.case_id}  {'ok' if result.ok else 'FAILED'}")
+        for finding in result.findings:
+            print(f"  {finding}")
+        for note in result.notes:
+            print(f"  note: {note}")
+
+
+class _Progress:
+    """A one-line progress indicator on stderr (only used when stderr is a terminal)."""
+
+    def __init__(self):
+        self._shown = 0.0
+
+    def __call__(self, done: int, total: int, events: int) -> None:
+        now = time.monotonic()
+        if now - self._shown < 0.2 and done < total:
+            return
+        self._shown = now
+        width = 30
+        filled = width * done // total if total else width
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} cases, {events} events")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
+
+
+def replay(args, settings) -> int:
+    report = _engine(settings).replay_case(args.case_id, against_version=args.against)
+    if args.json:
+        print_json(report.to_json())
+        return 0 if report.ok else 1
+    version = f"v{report.definition_version}" if report.definition_version is not None else "(version unknown)"
+    print(f"case {report.case_id}  {report.process_id or '-'} {version}, replayed on {report.replayed_on or '-'}")
+    print_table(["seq", "at", "actor", "type", "task", "status", "open tasks", "data"],
+                [(s.seq, s.at, s.actor, s.type, s.title or s.task, _status(s), _open(s), s.diff.keys_text())
+                 for s in report.steps])
+    for step in report.steps:
+        for finding in (f for f in step.findings if f != report.divergence):
+            print(f"  {finding}")
+        if step.note and step.status not in ("diverged",):
+            print(f"  event {step.seq}: {step.note}")
+    for finding in (f for f in report.verification.findings if f.seq is None):
+        print(f"  {finding}")
+    if report.divergence:
+        print(f"diverges at event {report.divergence.seq}: {report.divergence.message}")
+    elif report.verification.ok:
+        print("every step reproduces the recorded state")
+    return 0 if report.ok else 1
+
+
+def _status(step) -> str:
+    return step.status if step.verified or step.status != "ok" else "FINDING"
+
+
+def _open(step) -> str:
+    """Open tasks after the step, as `before -> after` when the step changed them; `?` if not replayed."""
+    if step.open_after is None:
+        return "?"
+    after = ", ".join(step.open_after) or "-"
+    if step.open_before is None or step.open_before == step.open_after:
+        return after
+    return f"{', '.join(step.open_before) or '-'} -> {after}"
+
+
+def export(args, settings) -> int:
+    summary = _engine(settings).export_events(args.out, format=args.format, gemeente=args.gemeente,
+                                              since=_since(args.since), include_data=args.include_data)
+    if args.json:
+        print_json(summary.to_json())
+    else:
+        print(f"wrote {summary.traces} trace(s) with {summary.events} event(s) to {summary.path} ({summary.format})")
+    return 0
+
+
+def _since(text: str | None) -> datetime | None:
+    """An ISO date (midnight, Dutch time) or date-time (naive means UTC, like --now)."""
+    if not text:
+        return None
+    from zoneinfo import ZoneInfo
+
+    from ..errors import InvalidInput
+
+    try:
+        if len(text.strip()) == 10:
+            day = datetime.fromisoformat(text.strip())
+            return day.replace(tzinfo=ZoneInfo("Europe/Amsterdam")).astimezone(UTC)
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(f"--since: '{text}' is not an ISO-8601 date or date-time") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

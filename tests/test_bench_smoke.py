@@ -1,0 +1,30 @@
+"""Keeps bench/ from rotting: the quick bench's lifecycle, with three cases, still runs and reports.
+
+Speeds are never asserted here (bench/ measures them); only that every case completes on every side
+(the bench asserts that itself) and that the results have the keys the report reads.
+"""
+from __future__ import annotations
+
+import sys
+
+from conftest import REPO
+
+if str(REPO) not in sys.path:  # bench/ is not an installed package: it runs from the repository
+    sys.path.insert(0, str(REPO))
+
+from bench import lifecycle  # noqa: E402
+
+
+def test_quick_lifecycle_runs_three_cases_on_every_side():
+    result = lifecycle.run(3, warmup=1)
+
+    assert result["cases"] == 3 and result["process"] == "pvt_basis"
+    assert result["human_tasks"] >= 3
+    for side in ("traject", "raw_restricted", "raw_default"):
+        assert set(result[side]) == {"cases_per_s", "total_s", "per_case"}
+        assert result[side]["per_case"]["n"] == 3
+        assert {"median_ms", "p95_ms"} <= set(result[side]["per_case"])
+    for raw in ("raw_restricted", "raw_default"):
+        assert set(result[f"ratio_vs_{raw}"]) == {"median_per_case", "totals"}
+    assert result["traject_commands"]["complete_task"]["n"] >= 3
+    assert result["traject_commands"]["start_case"]["n"] == 3

@@ -1,0 +1,80 @@
+"""The caseworker app. `traject tui` calls `run_app(engine)`; tests build `TrajectApp(engine)` directly.
+
+The app holds the engine and the user (looked up once, by the worklist's first load) and owns the
+one error path: every screen's failed engine call arrives here as `EngineScreen.WorkFailed`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from tui.i18n import LANGUAGES, set_language, t
+from tui.screens.base import EngineScreen
+from tui.screens.error import ErrorModal
+from tui.screens.worklist import WorklistScreen
+from tui.widgets.app_header import AppHeader
+
+if TYPE_CHECKING:
+    from engine import Engine, UserInfo
+
+
+class TrajectApp(App[int]):
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, engine: Engine) -> None:
+        language = engine.settings.language if engine.settings.language in LANGUAGES else "nl"
+        set_language(language)  # before any screen is made: screens look their texts up when built
+        super().__init__()
+        self.engine = engine
+        self.user: UserInfo | None = None
+        self.title = t("app.title")
+        self.sub_title = t("app.subtitle")
+
+    def get_default_screen(self) -> Screen:
+        return WorklistScreen()
+
+    def set_user(self, user: UserInfo) -> None:
+        """Attributes down: every header on the stack shows the user from now on."""
+        self.user = user
+        for screen in self.screen_stack:
+            for header in screen.query(AppHeader):
+                header.user = user
+
+    # ------------------------------------------------------------------------------ errors
+    def on_engine_screen_work_failed(self, message: EngineScreen.WorkFailed) -> None:
+        self.show_error(message.error)
+
+    def show_error(self, error: BaseException) -> None:
+        self.log.error("engine call failed", error=repr(error))
+        self.push_screen(ErrorModal.for_error(error))
+
+    def show_error_text(self, title: str, message: str) -> None:
+        self.push_screen(ErrorModal(title, message))
+
+    # ------------------------------------------------------------------------------ palette
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The screen's key bindings first (in the user's language), then keys, theme and quit."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or self.get_key_display(binding)
+            # The palette reads help as markup: no square brackets around the key ("[/]" closes a tag).
+            help_text = f"{binding.tooltip} · {key}" if binding.tooltip else key
+            yield SystemCommand(binding.description, help_text, partial(active.node.run_action, binding.action))
+        yield SystemCommand(t("action.keys"), t("action.keys_help"), self.action_show_help_panel)
+        yield SystemCommand(t("action.theme"), t("action.theme_help"), self.action_change_theme)
+        yield SystemCommand(t("action.quit"), t("action.quit_help"), self.action_quit)
+
+
+def run_app(engine: Engine) -> int:
+    """Run the app until the user quits; the exit code for the CLI."""
+    result = TrajectApp(engine).run()
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,121 @@
+"""How values read on screen: masked BSNs, Dutch dates, days left, stage and event labels.
+
+No Textual here, so the rules can be tested (and reused) without an app. Times arrive as aware UTC
+datetimes from the engine and are shown in the municipality's time zone.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tui.i18n import t
+
+LOCAL = ZoneInfo("Europe/Amsterdam")
+STAGES = ("intake", "inburgering", "workshop", "ondertekening", "monitoring", "afgesloten")
+DUE_SOON = timedelta(days=3)
+"""A task due within this time is highlighted as "due soon"."""
+
+OVERDUE, DUE_SOON_STATE = "overdue", "due-soon"
+
+
+def mask_bsn(bsn: str | None) -> str:
+    """Only the last three digits, as lists must show it: '123456782' -> '******782'."""
+    if not bsn:
+        return ""
+    text = str(bsn)
+    return "*" * max(len(text) - 3, 0) + text[-3:]
+
+
+def short_id(case_id: str | None) -> str:
+    return (case_id or "")[:8]
+
+
+def local(value: datetime) -> datetime:
+    return value.astimezone(LOCAL) if value.tzinfo else value
+
+
+def fmt_date(value: datetime | None) -> str:
+    return local(value).strftime("%d-%m-%Y") if value else "–"
+
+
+def fmt_short_date(value: datetime | None) -> str:
+    """dd-mm-jj: lists are narrow."""
+    return local(value).strftime("%d-%m-%y") if value else "–"
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    return local(value).strftime("%d-%m-%Y %H:%M") if value else "–"
+
+
+def urgency(due: datetime | None, now: datetime) -> str | None:
+    """'overdue' once the due time has passed, 'due-soon' within DUE_SOON of it, else None."""
+    if due is None:
+        return None
+    if due < now:
+        return OVERDUE
+    if due - now <= DUE_SOON:
+        return DUE_SOON_STATE
+    return None
+
+
+def days_left(deadline: datetime, now: datetime) -> int:
+    """Whole calendar days from today to the deadline's day (negative when it has passed)."""
+    return (local(deadline).date() - local(now).date()).days
+
+
+def days_left_text(deadline: datetime | None, now: datetime) -> str:
+    if deadline is None:
+        return ""
+    days = days_left(deadline, now)
+    if days == 0:
+        return t("days.today")
+    if days > 0:
+        return t("days.left_one") if days == 1 else t("days.left", days=days)
+    return t("days.overdue_one") if days == -1 else t("days.overdue", days=-days)
+
+
+def stage_label(stage: str | None) -> str:
+    if not stage:
+        return "–"
+    return t(f"stage.{stage}") if stage in STAGES else stage
+
+
+def humanize(name: str | None) -> str:
+    """A readable name for a BPMN element or data key: 'Task_DuoRegistratie' -> 'Duo registratie',
+    'datum_vestiging' -> 'Datum vestiging'."""
+    if not name:
+        return t("dossier.unknown_task")
+    text = re.sub(r"^(Task|Activity|UserTask|Event)_", "", name)
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text).replace("_", " ").strip()
+    return text[:1].upper() + text[1:].lower() if text else name
+
+
+def event_text(event_type: str, task: str | None, data: dict | None) -> str:
+    """What happened, in a caseworker's words."""
+    key = f"event.{event_type}"
+    text = t(key, task=humanize(task), message=(data or {}).get("message", ""))
+    return event_type.replace("_", " ") if text == key else text
+
+
+def scalar_items(data: dict, limit: int = 14) -> list[tuple[str, str]]:
+    """The case data worth a glance: short scalar values, with readable names, in the data's order."""
+    items = []
+    for key, value in data.items():
+        if key.startswith("_") or isinstance(value, (dict, list)) or value is None:
+            continue
+        if isinstance(value, bool):
+            shown = t("action.yes") if value else t("action.no")
+        else:
+            shown = str(value)
+        if len(shown) > 60:
+            shown = shown[:59] + "…"
+        items.append((humanize(key), shown))
+        if len(items) >= limit:
+            break
+    return items
+
+
+def truncate(text: str | None, width: int) -> str:
+    text = text or ""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"

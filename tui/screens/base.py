@@ -1,0 +1,92 @@
+"""What every Traject screen shares: the engine, the user, key bindings in the user's language, and
+the one path by which a failed engine call reaches the error modal.
+
+Screens call the engine only from thread workers:
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        items = self.engine.list_tasks(...)          # blocks: runs in a thread
+        self.post_message(self.Loaded(items))        # result back to the UI thread as a message
+
+An exception in such a worker ends it in the ERROR state; `on_worker_state_changed` turns that into
+`EngineScreen.WorkFailed`, which bubbles to the app, whose single handler shows the error modal.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from tui.i18n import t
+from tui.widgets.app_header import AppHeader
+
+if TYPE_CHECKING:
+    from engine import Engine, UserInfo
+
+
+def bind(node: DOMNode, specs: Iterable[tuple[str, str, str | None]], *, show: bool = True) -> None:
+    """Bind (key, action, text key) on `node`, replacing earlier bindings of the key.
+
+    Class-level BINDINGS would fix the descriptions at import time, before the language is chosen;
+    here they are looked up when the node is made. A text key of None keeps the binding off the footer.
+    """
+    for key, action, text_key in specs:
+        description = t(text_key) if text_key else ""
+        node._bindings.key_to_bindings[key] = [
+            Binding(key, action, description, show=bool(show and description), key_display=_DISPLAY.get(key),
+                    tooltip=help_text(text_key))
+        ]
+
+
+def help_text(text_key: str | None) -> str:
+    """The longer text for a binding (footer tooltip, command palette), if the texts have one."""
+    if not text_key:
+        return ""
+    key = f"{text_key}_help"
+    text = t(key)
+    return "" if text == key else text
+
+
+_DISPLAY = {"slash": "/", "escape": "esc", "pagedown": "PgDn", "enter": "enter"}
+
+
+def still_wanted() -> bool:
+    """False inside a worker that was cancelled (an exclusive newer one replaced it): drop its result."""
+    try:
+        return not get_current_worker().is_cancelled
+    except Exception:  # not in a worker (tests calling directly)
+        return True
+
+
+class EngineScreen(Screen):
+    """A screen that reads from or writes to the engine."""
+
+    LOCATION = "nav.worklist"  # text key of the screen's name in the header
+
+    class WorkFailed(Message):
+        """An engine call of this screen raised; `error` is the exception (an EngineError, usually)."""
+
+        def __init__(self, error: BaseException, group: str = "") -> None:
+            super().__init__()
+            self.error = error
+            self.group = group  # the worker group: which kind of call failed
+
+    @property
+    def engine(self) -> Engine:
+        return self.app.engine
+
+    @property
+    def user(self) -> UserInfo | None:
+        return self.app.user
+
+    def header(self) -> AppHeader:
+        return AppHeader(t(self.LOCATION), self.app.user, self.engine.settings.user)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.post_message(self.WorkFailed(event.worker.error, event.worker.group))

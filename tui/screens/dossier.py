@@ -1,0 +1,127 @@
+"""Dossier: one case at a glance. Person and key data, the stage bar, an incident if there is one,
+the open tasks (enter opens one), the history (who, when, what) and the case data."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Label, Static
+
+from engine import CaseDetail
+from tui.format import days_left_text, event_text, fmt_date, fmt_datetime, humanize, scalar_items, short_id
+from tui.i18n import t
+from tui.screens.base import EngineScreen, bind, help_text
+from tui.widgets.key_data import key_rows, render_rows
+from tui.widgets.row_table import RowTable
+from tui.widgets.stage_bar import StageBar
+
+
+class DossierScreen(EngineScreen):
+    LOCATION = "nav.dossier"
+
+    class Loaded(Message):
+        def __init__(self, case: CaseDetail) -> None:
+            super().__init__()
+            self.case = case
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(classes="dossier-screen")
+        self.case_id = case_id
+        self.case: CaseDetail | None = None
+        bind(self, [("escape", "back", "action.back")])
+        bind(self, [("r", "refresh", "action.refresh")], show=False)
+
+    def compose(self) -> ComposeResult:
+        yield self.header()
+        case = self.case
+        if case is None:
+            yield Static(t("dossier.loading"), id="dossier-title")
+            yield Footer(compact=True)
+            return
+        now = self.engine.clock()
+        with VerticalScroll(id="dossier-body"):
+            yield Static(self.title_line(), id="dossier-title")
+            yield StageBar(case.summary.stage, id="dossier-stages")
+            if case.incident is not None:
+                yield Static(self.incident_text(), id="dossier-incident")
+            rows = key_rows(case, now, with_data=False)[2:]  # name and BSN are in the title line
+            rows.append((t("dossier.started"), fmt_datetime(case.summary.created_at)))
+            if case.waiting_timers:
+                rows.append((t("dossier.next_timer"), fmt_datetime(case.waiting_timers[0])))
+            yield Static(render_rows(rows), id="dossier-key-data")
+            yield Label(t("dossier.open_tasks"), classes="section")
+            if case.open_tasks:
+                yield RowTable(t("action.open"), help_text("action.open"), id="dossier-tasks")
+            else:
+                yield Static(t("dossier.no_tasks"), classes="muted")
+            yield Label(t("dossier.history"), classes="section")
+            yield DataTable(cursor_type="row", id="dossier-history")
+            data = scalar_items(case.data, limit=40)
+            if data:
+                yield Label(t("dossier.data"), classes="section")
+                yield Static(render_rows(data, label_width=22), id="dossier-data")
+        yield Footer(compact=True)
+
+    def title_line(self) -> Content:
+        summary = self.case.summary
+        parts: list = [(summary.person_name or "–", "bold")]
+        if summary.bsn:
+            parts += ["  ", t("col.bsn"), " ", summary.bsn]
+        parts += ["  ·  ", t("col.case"), " ", (short_id(summary.id), "$text-muted")]
+        return Content.assemble(*parts)
+
+    def incident_text(self) -> Content:
+        incident = self.case.incident
+        heading = t("dossier.incident_at", task=humanize(incident.task), at=fmt_datetime(incident.at))
+        return Content.assemble((heading, "bold"), "\n", incident.message)
+
+    def fill_tables(self) -> None:
+        case, now = self.case, self.engine.clock()
+        if case.open_tasks:
+            tasks = self.query_one("#dossier-tasks", RowTable)
+            tasks.add_columns(t("col.task"), t("col.role"), t("col.due"), t("col.assignee"))
+            for item in case.open_tasks:
+                due = f"{fmt_date(item.due)} ({days_left_text(item.due, now)})" if item.due else "–"
+                tasks.add_row(Text(item.title), item.role or "–", due, Text(item.assignee or "–"), key=item.id)
+        history = self.query_one("#dossier-history", DataTable)
+        history.add_columns(t("col.when"), t("col.who"), t("col.what"))
+        for entry in reversed(case.events):  # newest first
+            history.add_row(fmt_datetime(entry.at), Text(entry.actor or "–"),
+                            Text(event_text(entry.type, entry.task, entry.data)))
+        if not case.events:
+            history.add_row("", "", t("dossier.no_events"))
+
+    def on_screen_resume(self) -> None:
+        self.load()  # first show, and back from one of its tasks
+
+    @work(thread=True, exclusive=True, group="dossier", exit_on_error=False)
+    def load(self) -> None:
+        self.post_message(self.Loaded(self.engine.show_case(self.case_id)))
+
+    async def on_dossier_screen_loaded(self, message: Loaded) -> None:
+        self.case = message.case
+        await self.recompose()
+        self.fill_tables()
+        first = self.query("#dossier-tasks").first() if self.case.open_tasks else None
+        (first or self.query_one("#dossier-history")).focus()
+
+    @on(DataTable.RowSelected, "#dossier-tasks")
+    def open_task(self, event: DataTable.RowSelected) -> None:
+        from tui.screens.task import TaskScreen
+
+        self.app.push_screen(TaskScreen(str(event.row_key.value)))
+
+    def on_engine_screen_work_failed(self, message: EngineScreen.WorkFailed) -> None:
+        if self.case is None:
+            message.stop()
+            self.app.pop_screen()
+            self.app.show_error(message.error)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.load()

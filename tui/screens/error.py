@@ -1,0 +1,60 @@
+"""The one error modal: every failed engine call ends here, with a heading and a plain message."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from tui.i18n import get_language, t
+from tui.screens.base import bind
+
+# Engine error classes (by name, so no engine import is needed) and the heading each gets.
+_TITLES = {
+    "FormInvalid": "error.form_invalid", "NotFound": "error.not_found", "InvalidInput": "error.invalid_input",
+    "Conflict": "error.conflict_title", "DefinitionInvalid": "error.definition", "ScriptError": "error.script",
+}
+
+
+def describe(error: BaseException) -> tuple[str, str]:
+    """(heading, message) for an exception, in the interface language."""
+    names = [cls.__name__ for cls in type(error).__mro__]
+    is_engine_error = "EngineError" in names
+    key = next((_TITLES[name] for name in names if name in _TITLES), None)
+    if is_engine_error and key is None:
+        title = getattr(error, "title", None) if get_language() == "nl" else None
+        title = title or t("error.title")
+    else:
+        title = t(key) if key else t("error.title")
+    message = str(error) if is_engine_error else t("error.unexpected", message=f"{type(error).__name__}: {error}")
+    if "Conflict" in names:
+        message = f"{t('error.conflict')}\n\n{message}"
+    return title, message
+
+
+class ErrorModal(ModalScreen[None]):
+    """A heading, the message, and OK. Enter or escape closes it."""
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__(classes="error-modal")
+        self.error_title = title
+        self.message = message
+        bind(self, [("escape", "dismiss", "action.close"), ("enter", "dismiss", None)])
+
+    @classmethod
+    def for_error(cls, error: BaseException) -> ErrorModal:
+        return cls(*describe(error))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="error-box") as box:
+            box.border_title = self.error_title
+            yield Static(Content(self.message), id="error-message")
+            yield Button(t("action.ok"), id="error-ok", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#error-ok", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss()

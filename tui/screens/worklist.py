@@ -1,0 +1,270 @@
+"""Werkvoorraad: the open tasks of the user ("mine") or of their roles in their gemeenten ("team").
+
+Only the first page is read (PAGE rows, from the work_items table: no workflow is loaded), so the list
+appears at once however many cases there are; moving the cursor to the end reads the next page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from engine import TaskFilter, UserInfo, WorkItem
+from tui.format import STAGES, fmt_short_date, mask_bsn, short_id, stage_label, truncate, urgency
+from tui.i18n import t
+from tui.screens.base import EngineScreen, bind, help_text, still_wanted
+from tui.widgets.row_table import RowTable
+
+PAGE = 60
+MINE, TEAM = "mine", "team"
+# (text key, width). Fixed widths keep the layout still while pages load. At 80 columns the first five
+# fit; the rest scroll into view (left/right) or show on wider terminals.
+COLUMNS = (("col.deadline", 10), ("col.person", 18), ("col.bsn", 9), ("col.task", 18), ("col.stage", 13),
+           ("col.assignee", 11), ("col.role", 12), ("col.case", 8))
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the filter bar asks for, read on the UI thread and handed to the worker."""
+
+    view: str = TEAM
+    stage: str | None = None
+    role: str | None = None
+    search: str | None = None
+
+    def task_filter(self, user: UserInfo, offset: int) -> TaskFilter:
+        common = {"stage": self.stage, "role": self.role, "search": self.search, "limit": PAGE + 1,
+                  "offset": offset}
+        if self.view == MINE:
+            return TaskFilter(assignee=user.name, **common)
+        return TaskFilter(roles=tuple(user.roles), gemeenten=tuple(user.gemeenten), **common)
+
+
+class WorklistScreen(EngineScreen):
+    LOCATION = "nav.worklist"
+
+    class Loaded(Message):
+        def __init__(self, user: UserInfo, items: list[WorkItem], offset: int, has_more: bool) -> None:
+            super().__init__()
+            self.user, self.items, self.offset, self.has_more = user, items, offset, has_more
+
+    class IdentityUnknown(Message):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+    class Claimed(Message):
+        def __init__(self, released: bool) -> None:
+            super().__init__()
+            self.released = released
+
+    def __init__(self) -> None:
+        super().__init__(id="worklist-screen")
+        self.items: list[WorkItem] = []
+        self.has_more = False
+        self.fetching = False
+        self.load_failed = False
+        self.asked: Query | None = None  # the filters of the last read
+        bind(self, [("slash", "focus_search", "action.search"), ("n", "new_case", "action.new_case"),
+                    ("c", "claim", "action.claim"), ("d", "dossier", "action.dossier"),
+                    ("v", "switch_view", "action.switch_view"), ("q", "quit", "action.quit")])
+        bind(self, [("r", "refresh", "action.refresh"), ("escape", "leave_search", "action.back")], show=False)
+
+    def compose(self) -> ComposeResult:
+        yield self.header()
+        with Horizontal(id="worklist-filters"):
+            yield Select([(t("worklist.view_team"), TEAM), (t("worklist.view_mine"), MINE)], value=TEAM,
+                         allow_blank=False, compact=True, id="view")
+            yield Select([(stage_label(s), s) for s in STAGES[:-1]], prompt=t("worklist.all_stages"),
+                         compact=True, id="stage")
+            yield Select([], prompt=t("worklist.all_roles"), compact=True, id="role")
+            yield Input(placeholder=t("worklist.search_placeholder"), compact=True, id="search")
+        yield RowTable(t("action.open"), help_text("action.open"), id="worklist")
+        yield Static(t("worklist.loading"), id="worklist-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(RowTable)
+        for key, width in COLUMNS:
+            table.add_column(t(key), width=width, key=key)
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        # First show, and back from a task, dossier, new case or error: the list may have changed. Not
+        # right after the list itself failed to load, or closing the error would only bring it back.
+        if self.load_failed:
+            self.load_failed = False
+            return
+        self.reload()
+
+    # -------------------------------------------------------------------------------- loading
+    def reload(self) -> None:
+        self.asked = self.current_query()
+        self.load_page(self.asked, 0)
+
+    def current_query(self) -> Query:
+        def value(selector: str) -> str | None:
+            chosen = self.query_one(selector, Select).value
+            return None if chosen is Select.NULL else str(chosen)
+
+        search = self.query_one("#search", Input).value.strip() or None
+        return Query(view=value("#view") or TEAM, stage=value("#stage"), role=value("#role"), search=search)
+
+    @work(thread=True, exclusive=True, group="worklist", exit_on_error=False)
+    def load_page(self, query: Query, offset: int) -> None:
+        self.fetching = True
+        user = self.app.user
+        if user is None:
+            user = self.engine.get_user(self.engine.settings.user)
+            if user is None:
+                self.post_message(self.IdentityUnknown(self.engine.settings.user))
+                return
+        items = self.engine.list_tasks(query.task_filter(user, offset))
+        if still_wanted():
+            self.post_message(self.Loaded(user, items[:PAGE], offset, len(items) > PAGE))
+
+    def on_worklist_screen_loaded(self, message: Loaded) -> None:
+        self.fetching = False
+        if self.app.user is None:
+            self.app.set_user(message.user)
+            self.query_one("#role", Select).set_options([(role, role) for role in message.user.roles])
+        table = self.query_one(RowTable)
+        keep = self.selected().id if message.offset == 0 and self.selected() else None
+        if message.offset == 0:
+            table.clear()
+            self.items = []
+        self.items.extend(message.items)
+        self.has_more = message.has_more
+        now = self.engine.clock()
+        for item in message.items:
+            table.add_row(*self.cells(item, now), key=item.id)
+        if keep and keep in {item.id for item in self.items}:
+            table.move_cursor(row=table.get_row_index(keep))
+        self.show_status()
+
+    def on_worklist_screen_identity_unknown(self, message: IdentityUnknown) -> None:
+        from tui.screens.unknown_user import UnknownUserScreen
+
+        self.app.push_screen(UnknownUserScreen(message.name))
+
+    def cells(self, item: WorkItem, now) -> list[Text]:
+        state = urgency(item.due, now)
+        variables = self.app.theme_variables
+        color = {"overdue": variables.get("text-error"), "due-soon": variables.get("text-warning")}.get(state or "")
+        style = Style(color=color, bold=state == "overdue") if color else Style()
+        marker = {"overdue": " !", "due-soon": " ~"}.get(state or "", "")
+        mine = item.assignee and self.app.user and item.assignee == self.app.user.name
+        values = [fmt_short_date(item.due) + marker, truncate(item.person_name or "–", 18),
+                  mask_bsn(item.bsn) or "–", truncate(item.title, 18), stage_label(item.stage),
+                  truncate(item.assignee or "–", 11), truncate(item.role or "–", 12), short_id(item.case_id)]
+        cells = [Text(value, style=style) for value in values]
+        if mine:
+            cells[5].stylize("bold")
+        return cells
+
+    def show_status(self) -> None:
+        status = self.query_one("#worklist-status", Static)
+        if not self.items:
+            query = self.current_query()
+            status.update(t("worklist.empty_mine") if query.view == MINE and not query.search
+                          and not query.stage and not query.role else t("worklist.empty"))
+            return
+        now = self.engine.clock()
+        states = [urgency(item.due, now) for item in self.items]
+        count = len(self.items)
+        parts = [t("worklist.more", count=count) if self.has_more else t("worklist.count", count=count)]
+        if states.count("overdue"):
+            parts.append(t("worklist.overdue", count=states.count("overdue")))
+        if states.count("due-soon"):
+            parts.append(t("worklist.due_soon", count=states.count("due-soon")))
+        status.update(" · ".join(parts))
+
+    @on(DataTable.RowHighlighted, "#worklist")
+    def load_more_near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        if self.has_more and not self.fetching and event.cursor_row >= len(self.items) - 1 - PAGE // 10:
+            self.fetching = True
+            self.load_page(self.current_query(), len(self.items))
+
+    # -------------------------------------------------------------------------------- filters
+    @on(Select.Changed)
+    @on(Input.Changed, "#search")
+    def filter_changed(self) -> None:
+        # Selects also post Changed when they are set up (and when the role list arrives): read the
+        # list again only when the question really changed.
+        if self.current_query() != self.asked:
+            self.reload()
+
+    @on(Input.Submitted, "#search")
+    def search_done(self) -> None:
+        self.query_one(RowTable).focus()
+
+    # -------------------------------------------------------------------------------- actions
+    def selected(self) -> WorkItem | None:
+        table = self.query_one(RowTable)
+        if not self.items or table.cursor_row < 0 or table.cursor_row >= len(self.items):
+            return None
+        return self.items[table.cursor_row]
+
+    @on(DataTable.RowSelected, "#worklist")
+    def open_task(self) -> None:
+        from tui.screens.task import TaskScreen
+
+        if item := self.selected():
+            self.app.push_screen(TaskScreen(item.id))
+
+    def action_dossier(self) -> None:
+        from tui.screens.dossier import DossierScreen
+
+        if item := self.selected():
+            self.app.push_screen(DossierScreen(item.case_id))
+        else:
+            self.notify(t("worklist.no_selection"))
+
+    def action_new_case(self) -> None:
+        from tui.screens.new_case import NewCaseScreen
+
+        self.app.push_screen(NewCaseScreen())
+
+    def action_claim(self) -> None:
+        item, user = self.selected(), self.app.user
+        if item is None or user is None:
+            self.notify(t("worklist.no_selection"))
+            return
+        self.claim(item.id, release=item.assignee == user.name)
+
+    @work(thread=True, exclusive=True, group="claim", exit_on_error=False)
+    def claim(self, task_id: str, release: bool) -> None:
+        self.engine.claim_task(task_id, actor=self.engine.settings.user, release=release)
+        self.post_message(self.Claimed(release))
+
+    def on_worklist_screen_claimed(self, message: Claimed) -> None:
+        self.notify(t("worklist.released" if message.released else "worklist.claimed"))
+        self.reload()
+
+    def on_engine_screen_work_failed(self, message: EngineScreen.WorkFailed) -> None:
+        self.fetching = False  # the app's modal shows the error
+        if message.group == "worklist":
+            self.load_failed = True
+            self.query_one("#worklist-status", Static).update(t("worklist.load_failed"))
+
+    def action_switch_view(self) -> None:
+        view = self.query_one("#view", Select)
+        view.value = MINE if view.value == TEAM else TEAM
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_leave_search(self) -> None:
+        self.query_one(RowTable).focus()
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def action_quit(self) -> None:
+        self.app.exit(0)
