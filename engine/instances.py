@@ -15,6 +15,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -129,35 +131,53 @@ def properties_of(spec) -> dict:
 
 
 def stage_of(task) -> str | None:
-    """The `stage` property of the task, else of the nearest (call) activity that contains it."""
+    """The `stage` property of the task, else of the (call) activity whose process contains it.
+
+    Not the task before it: in SpiffWorkflow's tree a task's parent is its predecessor in the flow,
+    and an internal join after a monitoring reminder would otherwise claim the stage `monitoring`.
+    """
     current = task
     while current is not None:
         stage = properties_of(current.task_spec).get("stage")
         if stage:
             return stage
-        parent = current.parent
-        if parent is None:  # top of a subprocess: continue with the task that started it
-            workflow = current.workflow
-            parent_id = getattr(workflow, "parent_task_id", None)
-            parent = workflow.top_workflow.get_task_from_id(parent_id) if parent_id else None
-        current = parent
+        current = _container_task(current)
     return None
 
 
+def _container_task(task):
+    """The call activity or subprocess task that started the (sub)workflow `task` runs in."""
+    workflow = task.workflow
+    parent_id = getattr(workflow, "parent_task_id", None)
+    return workflow.top_workflow.get_task_from_id(parent_id) if parent_id else None
+
+
 def current_stage(workflow: BpmnWorkflow, previous: str | None) -> str | None:
-    """The furthest stage among the tasks the case waits on; `afgesloten` once it is completed."""
+    """The furthest stage among the open human tasks (else among what the case waits on, such as a
+    timer); `afgesloten` once the case is completed."""
     if workflow.is_completed():
         return FINAL_STAGE
     waiting = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
-    stages = {s for s in (stage_of(t) for t in waiting) if s}
+    human = [t for t in waiting if t.state == TaskState.READY and t.task_spec.manual]
+    stages = {s for s in (stage_of(t) for t in (human or waiting)) if s}
     if not stages:
         return previous
     return max(stages, key=lambda s: STAGES.index(s) if s in STAGES else len(STAGES))
 
 
+def _timer_definition(definition):
+    """The timer of an event definition; an event-based gateway holds several (MultipleEventDefinition)."""
+    if isinstance(definition, TimerEventDefinition):
+        return definition
+    for inner in getattr(definition, "event_definitions", None) or ():
+        if isinstance(inner, TimerEventDefinition):
+            return inner
+    return None
+
+
 def _timer_due(task) -> datetime | None:
-    definition = getattr(task.task_spec, "event_definition", None)
-    if not isinstance(definition, TimerEventDefinition):
+    definition = _timer_definition(getattr(task.task_spec, "event_definition", None))
+    if definition is None:
         return None
     value = task.internal_data.get("event_value")
     if value is None:
@@ -183,15 +203,17 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[datetime]:
 
 
 def case_data(workflow: BpmnWorkflow) -> dict:
-    """The case's data: the workflow data once completed, else the data of the newest waiting task."""
+    """The case's data: the workflow data once completed, else the data of the open and waiting tasks
+    merged, oldest first, with the data of parallel branches that already ended."""
     if workflow.is_completed():
         return dict(workflow.data)
     return _merged_data(workflow, workflow.get_tasks(state=TaskState.READY | TaskState.WAITING))
 
 
 def _merged_data(workflow: BpmnWorkflow, candidates) -> dict:
+    ended = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if isinstance(t.task_spec, EndEvent)]
     merged: dict = dict(workflow.data)
-    for task in sorted(candidates, key=lambda t: t.last_state_change):
+    for task in sorted([*ended, *candidates], key=lambda t: t.last_state_change):
         merged.update(task.data)
     return merged
 
@@ -202,8 +224,16 @@ def visited_nodes(workflow: BpmnWorkflow) -> set[tuple[str, str]]:
     for task in workflow.get_tasks(state=TaskState.COMPLETED):  # includes the called processes' tasks
         element = getattr(task.task_spec, "bpmn_id", None)
         if element:
-            visited.add((task.workflow.spec.name, element))
+            visited.add((_owning_process(task), element))
     return visited
+
+
+def _owning_process(task) -> str:
+    """The process a task belongs to: an embedded subprocess's tasks count for the process around it."""
+    container = _container_task(task)
+    while container is not None and not isinstance(container.task_spec, CallActivity):
+        task, container = container, _container_task(container)
+    return task.workflow.spec.name
 
 
 def state_digest(workflow: BpmnWorkflow) -> str:

@@ -163,3 +163,31 @@ def test_camunda_modeler_decision_reference_works_too(cli, tmp_path):
     case_id = cli.ok("start", "aanvraag", "--gemeente", "GM0363", "--data", '{"leeftijd": 30}')["case_id"]
     cli.ok("complete", only_task(cli, case_id)["id"], "--data", '{"naam": "Ilse Smit"}')
     assert cli.ok("show", case_id)["data"]["toegelaten"] == "ja"
+
+
+def test_timer_behind_an_event_based_gateway_fires_and_subprocess_tasks_keep_their_stage(cli):
+    cli.ok("deploy", str(TESTS / "bpmn" / "wachten"), now=T0)
+    case_id = cli.ok("start", "wachten", "--gemeente", "GM0363", now=T0)["case_id"]
+    assert cli.ok("show", case_id)["stage"] == "intake"  # from the embedded subprocess around the task
+    cli.ok("complete", only_task(cli, case_id)["id"], now=T0)
+    case = cli.ok("show", case_id)
+    assert case["open_tasks"] == [] and len(case["waiting_timers"]) == 1
+    cli.ok("worker", "--once", now="2026-03-03T08:59:00+01:00")
+    assert cli.ok("tasks", "--case", case_id) == []
+    cli.ok("worker", "--once", now="2026-03-03T09:01:00+01:00")
+    assert only_task(cli, case_id)["task"] == "Task_nabellen"
+    assert cli.ok("show", case_id)["stage"] == "monitoring"
+
+
+def test_coverage_counts_embedded_subprocess_tasks_for_their_process(cli):
+    from engine.service import build_engine
+    from engine.settings import Settings
+
+    cli.ok("deploy", str(TESTS / "bpmn" / "wachten"))
+    case_id = cli.ok("start", "wachten", "--gemeente", "GM0363")["case_id"]
+    cli.ok("complete", only_task(cli, case_id)["id"])
+    engine = build_engine(Settings(db_url=cli.db_url))
+    visited = engine.visited_nodes(case_id)
+    engine.db.dispose()
+    assert ("wachten", "Task_gesprek") in visited and ("wachten", "Sub_intake") in visited
+    assert {process for process, _ in visited} == {"wachten"}
