@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -87,8 +87,10 @@ class WorkItem(Base):
 
     __tablename__ = "work_items"
     __table_args__ = (
-        Index("ix_work_items_gemeente_role_due", "gemeente", "role", "due_at"),
-        Index("ix_work_items_assignee_due", "assignee", "due_at"),
+        # The worklist's order (due date, open-ended last, then age) from an index, not a sort of every
+        # matching row: p95 at 100,000 open cases 59 ms -> 5 ms (bench/worklist.py).
+        Index("ix_work_items_queue", "gemeente", "role", text("(due_at IS NULL)"), "due_at", "created_at", "id"),
+        Index("ix_work_items_mine", "assignee", text("(due_at IS NULL)"), "due_at", "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the SpiffWorkflow task id
