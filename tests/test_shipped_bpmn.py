@@ -41,7 +41,7 @@ def bpmnlint():
     binary = prefix / "node_modules" / ".bin" / "bpmnlint"
     if not binary.exists():
         result = subprocess.run([npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund",
-                                 "bpmnlint@12"], capture_output=True, text=True, timeout=300)
+                                 "bpmnlint@11"], capture_output=True, text=True, timeout=300)
         if result.returncode != 0:
             pytest.skip(f"npm could not install bpmnlint: {result.stderr.strip()[-300:]}")
     return binary
