@@ -33,7 +33,7 @@ class CaseContext:
 
 def start(session: Session, ctx: CaseContext, definition: DefinitionVersion, gemeente: str,
           data: dict) -> Case:
-    spec, subs = ctx.specs.get(definition.id, definition.specs)
+    spec, subs = ctx.specs.get(definition.id, lambda: definition.specs)
     now = ctx.clock()
     workflow = instances.new_workflow(spec, subs, ctx.script_engine_factory(), data)
     case = Case(
@@ -104,7 +104,7 @@ def load_for_reading(session: Session, ctx: CaseContext, case: Case):
 
 def _load(session: Session, ctx: CaseContext, case: Case):
     definition = repo.definition(session, case.definition_id)
-    spec, subs = ctx.specs.get(definition.id, definition.specs)
+    spec, subs = ctx.specs.get(definition.id, lambda: definition.specs)
     workflow = load_workflow(case.workflow, spec, subs)
     workflow.script_engine = ctx.script_engine_factory()
     return workflow

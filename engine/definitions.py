@@ -7,7 +7,7 @@ whose files did not change keeps its version.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,10 +114,12 @@ class SpecCache:
         self._lock = threading.Lock()
         self._specs: dict[int, tuple] = {}
 
-    def get(self, definition_id: int, specs_dict: dict) -> tuple:
+    def get(self, definition_id: int, specs: dict | Callable[[], dict]) -> tuple:
+        """`specs` may be a loader, called only on a miss: the specs column is large (tens of KB)
+        and deferred, so a command on a cached version never reads it."""
         with self._lock:
             cached = self._specs.get(definition_id)
             if cached is None:
-                cached = specs_from_dict(specs_dict)
+                cached = specs_from_dict(specs() if callable(specs) else specs)
                 self._specs[definition_id] = cached
             return cached

@@ -15,15 +15,6 @@ def _validator(schema_text: str) -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_text), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def load_schema(sources: dict[str, str], name: str | None) -> dict | None:
-    if not name:
-        return None
-    text = sources.get(name)
-    if text is None:
-        raise InvalidInput(f"form file '{name}' is not part of this process version")
-    return json.loads(text)
-
-
 def form_errors(schema_text: str, data: dict) -> list[tuple[str, str]]:
     """Every failing field as (dotted.path, message); the form itself is '(form)'."""
     errors = []

@@ -49,6 +49,7 @@ class Engine:
         self.clock = clock
         self._script_engine_factory = script_engine_factory
         self._specs = None  # SpecCache, made on first use (it imports SpiffWorkflow)
+        self._sources: dict[tuple[int, str], str | None] = {}  # form texts of deployed versions
 
     # -- definitions -------------------------------------------------------------------------
     def validate(self, paths: Sequence[str | Path]) -> list:
@@ -81,7 +82,7 @@ class Engine:
                 raise InvalidInput(f"process '{process_id}' is a building block (called by other processes) "
                                    "and cannot be started on its own")
             if definition.start_form:
-                forms.validate(definition.sources[definition.start_form], data)
+                forms.validate(self._source(definition, definition.start_form), data)
             case = cases.start(session, self._ctx(actor), definition, gemeente, data)
             return self._summary(session, case)
 
@@ -91,7 +92,7 @@ class Engine:
         with self.db.transaction() as session:
             item = cases.work_item(session, task_id)
             definition = repo.definition(session, session.get(Case, item.case_id).definition_id)
-            schema_text = definition.sources.get(item.form) if item.form else None
+            schema_text = self._source(definition, item.form)
             forms.validate(schema_text, data)
             case = cases.complete_task(session, self._ctx(actor), task_id, data)
             # On an incident the completion is not applied (the task stays open) but the incident is
@@ -146,8 +147,8 @@ class Engine:
             info = next((t for t in described if t.id == task_id), None)
             return FormSpec(
                 task_id=task_id, case_id=case.id, task=item.task, title=item.title,
-                schema=forms.load_schema(definition.sources, item.form),
-                ui_schema=forms.load_schema(definition.sources, item.ui_form),
+                schema=_json_or_none(self._source(definition, item.form)),
+                ui_schema=_json_or_none(self._source(definition, item.ui_form)),
                 data=_json_safe(dict(task.data)) if task else {},
                 schema_name=item.form, instructions=info.instructions if info else None, role=item.role,
             )
@@ -218,6 +219,15 @@ class Engine:
             return _user_view(user) if user else None
 
     # -- helpers -----------------------------------------------------------------------------
+    def _source(self, definition, name: str | None) -> str | None:
+        """A file of a deployed version (a form), cached: versions never change once deployed."""
+        if not name:
+            return None
+        key = (definition.id, name)
+        if key not in self._sources:
+            self._sources[key] = definition.sources.get(name)
+        return self._sources[key]
+
     def _ctx(self, actor: str | None) -> cases_module.CaseContext:
         from .cases import CaseContext
         from .definitions import SpecCache
@@ -286,6 +296,10 @@ def _incident(case: Case) -> Incident | None:
     at = case.incident.get("at")
     return Incident(case.incident.get("task"), case.incident.get("message", ""),
                     datetime.fromisoformat(at) if at else None)
+
+
+def _json_or_none(text: str | None) -> dict | None:
+    return json.loads(text) if text else None
 
 
 def _user_view(user: User) -> UserInfo:

@@ -151,7 +151,7 @@ class Definitions:
         return self._labels[definition.id]
 
     def _remember(self, row: DefinitionVersion) -> Definition:
-        spec, subs = self._specs.get(row.id, row.specs)
+        spec, subs = self._specs.get(row.id, lambda: row.specs)
         found = Definition(row.id, row.process_id, row.version, spec, subs)
         self._loaded[row.id] = found
         return found

@@ -46,8 +46,9 @@ class DefinitionVersion(Base):
     name: Mapped[str] = mapped_column(String(400))
     content_hash: Mapped[str] = mapped_column(String(64))
     startable: Mapped[bool]
-    sources: Mapped[dict]  # {file name: text} of every BPMN, DMN and form file this process needs
-    specs: Mapped[dict]  # serialized spec and subprocess specs (SpiffWorkflow serializer format)
+    # Both large (tens of KB) and immutable: deferred, so a case command reads them only on a cache miss.
+    sources: Mapped[dict] = mapped_column(deferred=True)  # {file name: text} of every BPMN, DMN, form file
+    specs: Mapped[dict] = mapped_column(deferred=True)  # serialized spec and subprocess specs
     start_form: Mapped[str | None] = mapped_column(String(400))
     start_ui_form: Mapped[str | None] = mapped_column(String(400))
     deployed_at: Mapped[datetime]
