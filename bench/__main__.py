@@ -1,4 +1,4 @@
-"""`python -m bench` (make bench): every measurement, about 4 minutes; `--quick` (make bench-quick): the
+"""`python -m bench` (make bench): every measurement, about 6 minutes; `--quick` (make bench-quick): the
 same code paths on small sizes in well under a minute. Writes JSON and prints Markdown tables.
 
     python -m bench                 full run -> bench/results/latest.json
@@ -6,6 +6,7 @@ same code paths on small sizes in well under a minute. Writes JSON and prints Ma
     python -m bench --readme        full run, and the tables into README.md's Performance section
     python -m bench --profile       cProfile of the lifecycle: top 15 cumulative -> bench/results/profile.txt
     python -m bench --only lifecycle,growth
+    python -m bench --only verify    audit verify throughput (events/s) on 100,000 events
 """
 from __future__ import annotations
 
@@ -19,11 +20,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import growth, lifecycle, memory, population, report, startup, worklist
+from . import growth, lifecycle, memory, population, report, startup, verify, worklist
 from .common import REPO, machine_info
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("lifecycle", "worklist", "startup", "memory", "growth")
+SECTIONS = ("lifecycle", "worklist", "startup", "memory", "growth", "verify")
 
 
 class Config:
@@ -39,13 +40,16 @@ class Config:
         self.growth_lengths = (10, 100) if quick else (10, 100, 500)
         self.loop_cases = 1 if quick else 3
         self.claim_cases = 1 if quick else 3
+        self.verify_events = 5_000 if quick else 100_000
+        self.verify_templates = 20 if quick else 100
+        self.verify_sample = 1_000 if quick else 5_000
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description="Traject benchmarks: lifecycle against raw SpiffWorkflow, worklist and start-up at scale, "
-                    "growth with history, memory. Writes JSON and prints Markdown tables.")
+                    "growth with history, memory, audit verify throughput. Writes JSON and prints Markdown tables.")
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
     parser.add_argument("--profile", action="store_true", help="only profile the lifecycle (cProfile)")
     parser.add_argument("--only", help=f"comma-separated sections of {', '.join(SECTIONS)}")
@@ -91,6 +95,9 @@ def _run(cfg: Config, only: set[str], results: dict) -> None:
     if "growth" in only:
         _say(f"growth: history lengths {cfg.growth_lengths}")
         results["growth"] = growth.run(cfg.growth_lengths, cfg.loop_cases, cfg.claim_cases)
+    if "verify" in only:
+        _say(f"verify: {cfg.verify_templates} real cases copied up to {cfg.verify_events:,} events, all verified")
+        results["verify"] = verify.run(cfg.verify_events, cfg.verify_templates, cfg.verify_sample)
 
 
 def _population(cfg: Config, only: set[str], results: dict) -> None:

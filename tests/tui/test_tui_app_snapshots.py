@@ -117,3 +117,29 @@ def test_new_case_with_errors(snap_compare, db):
         await settle(pilot)
 
     assert snap_compare(make_app(db[0]), terminal_size=SIZE, run_before=reject)
+
+
+def audit_of(name: str, *keys: str):
+    """run_before: worklist, a (case picker), search `name`, open its audit, press `keys`."""
+
+    async def run(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, name.split()[0].lower())
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+        await settle(pilot)
+
+    return run
+
+
+def test_audit_first_step(snap_compare, db):
+    assert snap_compare(make_app(db[0]), terminal_size=SIZE, run_before=audit_of("Lina Osman"))
+
+
+def test_audit_later_step(snap_compare, db):
+    assert snap_compare(make_app(db[0]), terminal_size=SIZE, run_before=audit_of("Lina Osman", "right", "right"))

@@ -52,7 +52,7 @@ def help_text(text_key: str | None) -> str:
     return "" if text == key else text
 
 
-_DISPLAY = {"slash": "/", "escape": "esc", "pagedown": "PgDn", "enter": "enter"}
+_DISPLAY = {"slash": "/", "escape": "esc", "pagedown": "PgDn", "enter": "enter", "left": "←", "right": "→"}
 
 
 def still_wanted() -> bool:

@@ -31,7 +31,7 @@ class DossierScreen(EngineScreen):
         super().__init__(classes="dossier-screen")
         self.case_id = case_id
         self.case: CaseDetail | None = None
-        bind(self, [("escape", "back", "action.back")])
+        bind(self, [("escape", "back", "action.back"), ("a", "audit", "action.audit")])
         bind(self, [("r", "refresh", "action.refresh")], show=False)
 
     def compose(self) -> ComposeResult:
@@ -119,6 +119,11 @@ class DossierScreen(EngineScreen):
             message.stop()
             self.app.pop_screen()
             self.app.show_error(message.error)
+
+    def action_audit(self) -> None:
+        from tui.screens.audit import AuditScreen
+
+        self.app.push_screen(AuditScreen(self.case_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -74,7 +74,8 @@ class WorklistScreen(EngineScreen):
         bind(self, [("slash", "focus_search", "action.search"), ("n", "new_case", "action.new_case"),
                     ("c", "claim", "action.claim"), ("d", "dossier", "action.dossier"),
                     ("v", "switch_view", "action.switch_view"), ("q", "quit", "action.quit")])
-        bind(self, [("r", "refresh", "action.refresh"), ("escape", "leave_search", "action.back")], show=False)
+        bind(self, [("r", "refresh", "action.refresh"), ("escape", "leave_search", "action.back"),
+                    ("a", "audit", "action.audit")], show=False)
 
     def compose(self) -> ComposeResult:
         yield self.header()
@@ -225,6 +226,11 @@ class WorklistScreen(EngineScreen):
             self.app.push_screen(DossierScreen(item.case_id))
         else:
             self.notify(t("worklist.no_selection"))
+
+    def action_audit(self) -> None:
+        from tui.screens.audit import CasePickerScreen
+
+        self.app.push_screen(CasePickerScreen())
 
     def action_new_case(self) -> None:
         from tui.screens.new_case import NewCaseScreen
