@@ -78,3 +78,19 @@ def make_engine(db_url):
     yield factory
     for engine in engines:
         engine.db.dispose()
+
+
+@pytest.fixture
+def cli(capsys, db_url):
+    """The `traject` command on the test database (SQLite, and PostgreSQL where configured)."""
+    from cli import Cli
+
+    return Cli(capsys, db_url)
+
+
+@pytest.fixture
+def filled(cli):
+    """A database with a few cases at different points, for the audit tests."""
+    from audit_support import fill
+
+    return fill(cli)

@@ -12,16 +12,6 @@ from cli import Cli
 NS = {"x": "http://www.xes-standard.org/"}
 
 
-@pytest.fixture
-def cli(capsys, db_url):
-    return Cli(capsys, db_url)
-
-
-@pytest.fixture
-def filled(cli):
-    return fill(cli)
-
-
 def attrs(element) -> dict:
     """{key: value} of an element's own XES attributes."""
     return {a.get("key"): a.get("value") for a in element if a.get("key")}

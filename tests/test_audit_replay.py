@@ -5,22 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from audit_support import fill, variant_with_extra_task
+from audit_support import variant_with_extra_task
 
 from engine.service import build_engine
 from engine.settings import Settings
-
-from cli import Cli
-
-
-@pytest.fixture
-def cli(capsys, db_url):
-    return Cli(capsys, db_url)
-
-
-@pytest.fixture
-def filled(cli):
-    return fill(cli)
 
 
 def test_listing_shows_each_step(cli, filled):

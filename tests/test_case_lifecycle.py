@@ -2,18 +2,10 @@
 the CLI alone on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import pytest
-
-from cli import Cli
 from conftest import TESTS
 
 LIFECYCLE = str(TESTS / "bpmn" / "lifecycle")
 T0 = "2026-03-02T09:00:00+01:00"
-
-
-@pytest.fixture
-def cli(capsys, db_url):
-    return Cli(capsys, db_url)
 
 
 def only_task(cli, case_id, **kw):
