@@ -51,10 +51,13 @@ def start(session: Session, ctx: CaseContext, definition: DefinitionVersion, gem
     return case
 
 
-def complete_task(session: Session, ctx: CaseContext, task_id: str, data: dict) -> Case:
-    """Complete an open human task. The caller has validated `data` against the task's form."""
-    case = session.get(Case, work_item(session, task_id).case_id)
-    case = repo.case_for_update(session, case.id)
+def lock_case_of_task(session: Session, task_id: str) -> Case:
+    """The case of an open task, locked for this command (one read of the case row)."""
+    return repo.case_for_update(session, work_item(session, task_id).case_id)
+
+
+def complete_task(session: Session, ctx: CaseContext, case: Case, task_id: str, data: dict) -> Case:
+    """Complete an open human task of the locked `case`; the caller validated `data` against its form."""
     # Re-read under the lock: someone may have completed it while we waited for the lock.
     item = session.get(WorkItem, task_id, populate_existing=True)
     if item is None:

@@ -90,11 +90,10 @@ class Engine:
         cases, forms, instances = _runtime()
         data = data or {}
         with self.db.transaction() as session:
+            case = cases.lock_case_of_task(session, task_id)
             item = cases.work_item(session, task_id)
-            definition = repo.definition(session, session.get(Case, item.case_id).definition_id)
-            schema_text = self._source(definition, item.form)
-            forms.validate(schema_text, data)
-            case = cases.complete_task(session, self._ctx(actor), task_id, data)
+            forms.validate(self._source(repo.definition(session, case.definition_id), item.form), data)
+            case = cases.complete_task(session, self._ctx(actor), case, task_id, data)
             # On an incident the completion is not applied (the task stays open) but the incident is
             # recorded: the caller sees status "error" and the incident.
             open_tasks = worklist.query(session, TaskFilter(case_id=case.id))

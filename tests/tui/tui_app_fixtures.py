@@ -106,6 +106,8 @@ async def settle(pilot, rounds: int = 20) -> None:
         if not any(table._require_update_dimensions for table in app.screen.query(DataTable)):
             break
         await pilot.pause(0.02)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.05)  # focus and hover styles land a refresh later on a busy machine
     await pilot.pause()
     for widget in app.screen.query("Input, TextArea").results():
         widget.cursor_blink = False  # a blinking cursor makes screenshots differ from run to run
