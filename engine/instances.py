@@ -193,11 +193,6 @@ def _boundary_timer_due(task) -> datetime | None:
     return min(dues) if dues else None
 
 
-def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
-    dues = [d for d in (_timer_due(t) for t in workflow.get_tasks(state=TaskState.WAITING)) if d]
-    return min(dues) if dues else None
-
-
 def waiting_timers(workflow: BpmnWorkflow) -> list[datetime]:
     return sorted(d for d in (_timer_due(t) for t in workflow.get_tasks(state=TaskState.WAITING)) if d)
 
