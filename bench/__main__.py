@@ -28,8 +28,8 @@ SECTIONS = ("lifecycle", "worklist", "startup", "memory", "growth", "verify")
 
 
 class Config:
-    def __init__(self, quick: bool):
-        self.quick = quick
+    def __init__(self, quick: bool, smoke: bool = False):
+        self.quick = quick or smoke
         self.lifecycle_cases = 30 if quick else 300
         self.breakdown_cases = 10 if quick else 60
         self.sizes = (10_000,) if quick else (10_000, 100_000)
@@ -43,6 +43,10 @@ class Config:
         self.verify_events = 5_000 if quick else 100_000
         self.verify_templates = 20 if quick else 100
         self.verify_sample = 1_000 if quick else 5_000
+        if smoke:  # every section, every code path of --quick, on the smallest sizes (tests/test_bench_smoke.py)
+            self.lifecycle_cases, self.breakdown_cases, self.sizes, self.templates = 2, 2, (400,), 8
+            self.due_cases, self.worklist_reps, self.startup_runs = 3, 3, 1
+            self.growth_lengths, self.verify_events, self.verify_templates, self.verify_sample = (10, 20), 300, 4, 50
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Traject benchmarks: lifecycle against raw SpiffWorkflow, worklist and start-up at scale, "
                     "growth with history, memory, audit verify throughput. Writes JSON and prints Markdown tables.")
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
+    parser.add_argument("--smoke", action="store_true", help="the --quick code paths on tiny sizes (the test suite)")
     parser.add_argument("--profile", action="store_true", help="only profile the lifecycle (cProfile)")
     parser.add_argument("--only", help=f"comma-separated sections of {', '.join(SECTIONS)}")
     parser.add_argument("--out", type=Path, help="JSON file to write")
@@ -62,10 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = only - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
-    if args.readme and (args.quick or args.only):
+    if args.readme and (args.quick or args.smoke or args.only):
         parser.error("--readme needs a full run of every section")
-    cfg = Config(args.quick)
-    out = args.out or RESULTS / ("quick.tmp" if args.quick else "latest.json")
+    cfg = Config(args.quick, args.smoke)
+    out = args.out or RESULTS / ("quick.tmp" if cfg.quick else "latest.json")
     started = time.perf_counter()
     results = {"meta": _meta(args, argv)}
     _run(cfg, only, results)

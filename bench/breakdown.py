@@ -24,7 +24,7 @@ TARGETS = (
     ("engine.forms", "validate", "form validation (jsonschema)"),
     ("engine.cases", "dump_workflow", "serialize workflow"),
     ("engine.instances", "case_data", "derived state (task-tree walks, digest)"),
-    ("engine.instances", "next_timer_due", "derived state (task-tree walks, digest)"),
+    ("engine.instances", "state_snapshot", "derived state (task-tree walks, digest)"),
     ("engine.instances", "current_stage", "derived state (task-tree walks, digest)"),
     ("engine.instances", "human_tasks", "derived state (task-tree walks, digest)"),
     ("engine.instances", "waiting_timers", "derived state (task-tree walks, digest)"),

@@ -28,3 +28,17 @@ def test_quick_lifecycle_runs_three_cases_on_every_side():
         assert set(result[f"ratio_vs_{raw}"]) == {"median_per_case", "totals"}
     assert result["traject_commands"]["complete_task"]["n"] >= 3
     assert result["traject_commands"]["start_case"]["n"] == 3
+
+
+def test_every_bench_section_runs_as_bench_quick_does(tmp_path):
+    """`python -m bench --smoke` runs the very code of `make bench-quick` (every section, the phase breakdown,
+    the report and its targets) on tiny sizes: a bench that crashes fails here, not in someone's `make`."""
+    import json
+
+    from bench.__main__ import SECTIONS, main
+
+    out = tmp_path / "smoke.json"
+    assert main(["--smoke", "--out", str(out)]) == 0
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert set(SECTIONS) <= set(results)
+    assert results["breakdown"] and results["targets"]
