@@ -41,6 +41,21 @@ class MovableClock:
         return self.now
 
 
+BUILDER = "bench"  # the bench's own user: administrator, designer, auditor and every lane, everywhere
+
+
+def grant_builder(engine) -> None:
+    """Before the first deploy: the bench user is the database's first beheerder (and designer, auditor)."""
+    engine.add_user(BUILDER, ["beheerder", "ontwerper", "auditor"], everywhere=True)
+
+
+def grant_lanes(engine) -> None:
+    """After a deploy: the bench user works every lane, so it drives cases through the real rights check."""
+    from engine.rights.policy import SPECIAL
+
+    engine.add_user(BUILDER, sorted(engine.known_lanes() - SPECIAL), everywhere=True, force=True)
+
+
 def stats_ms(samples_s: list[float]) -> dict:
     """Median, p95, mean, min and max in milliseconds of a list of durations in seconds."""
     if not samples_s:

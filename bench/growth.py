@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import BENCH_PROCESSES, T0, MovableClock, copy_pvt_basis, stats_ms
+from .common import BENCH_PROCESSES, T0, MovableClock, copy_pvt_basis, grant_builder, grant_lanes, stats_ms
 
 LOOP_PROCESS = "bench_voortgang"
 REVIEW = {"datum": "2026-03-02", "notitie": "voortgang besproken, afspraken gemaakt", "doorgaan": True}
@@ -35,7 +35,9 @@ def run(lengths: tuple[int, ...], loop_cases: int, claim_cases: int, window: int
         clock = MovableClock(T0)
         engine = build_engine(Settings(db_url=f"sqlite:///{db_path}", user="bench",
                                        schema_dirs=(workdir / "schemas",)), clock=clock)
+        grant_builder(engine)
         engine.deploy([proc_dir], actor="bench")
+        grant_lanes(engine)
         try:
             loop = _loop(engine, db_path, lengths, loop_cases, window)
             claims = _claims(engine, lengths, claim_cases)

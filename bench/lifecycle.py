@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 
-from .common import T0, MovableClock, copy_pvt_basis, stats_ms
+from .common import T0, MovableClock, copy_pvt_basis, grant_builder, grant_lanes, stats_ms
 from .plans import CasePlan, make_plans
 
 PROCESS_ID = "pvt_basis"
@@ -32,7 +32,9 @@ class EngineSide:
         settings = Settings(db_url=f"sqlite:///{workdir / 'lifecycle.db'}", user="bench",
                             schema_dirs=(proc_dir.parent / "schemas",))
         self.engine = build_engine(settings, clock=self.clock)
+        grant_builder(self.engine)
         self.engine.deploy([proc_dir], actor="bench")
+        grant_lanes(self.engine)
         self.command_times: dict[str, list[float]] = defaultdict(list)
         self.measuring = False  # per-command times are kept only for measured (not warm-up) cases
         self.phase_timer = None  # a breakdown.PhaseTimer while phases are being charged

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from .common import probe
+from .common import BUILDER, probe
 from .population import GEMEENTE, ROLE, WORKER_NOW, Population
 
 
 def worker(pop: Population) -> dict:
     """`traject worker --once` at a time when exactly the due set's timers are due."""
-    result = probe("cli", "--db", pop.db_url, "--now", WORKER_NOW.isoformat(), "worker", "--once", "--json")
+    result = probe("cli", "--db", pop.db_url, "--user", BUILDER, "--now", WORKER_NOW.isoformat(), "worker", "--once", "--json")
     if result["code"] != 0:
         raise RuntimeError(f"worker failed with exit {result['code']}")
     moved = json.loads(result["stdout"])["cases_moved"]

@@ -22,10 +22,11 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from .common import GEMEENTEN, T0, MovableClock, copy_pvt_basis
+from .common import GEMEENTEN, T0, MovableClock, copy_pvt_basis, grant_builder, grant_lanes
 from .plans import make_plans
 
-BENCH_USER, ROLE, GEMEENTE = "bench", "klantmanager", "GM0363"
+# The caseworker whose worklist the bench opens: one role in one gemeente.
+BENCH_USER, ROLE, GEMEENTE = "km_bench", "klantmanager", "GM0363"
 
 PROCESS_ID = "pvt_basis"
 DUE_SET_START = T0 - timedelta(days=400)  # the worker's due cases start here ...
@@ -57,7 +58,9 @@ def create(workdir: Path, templates: int, seed: int = 11) -> Population:
     clock = MovableClock(T0)
     settings = Settings(db_url=f"sqlite:///{db_path}", user="bench", schema_dirs=(proc_dir.parent / "schemas",))
     engine = build_engine(settings, clock=clock)
+    grant_builder(engine)
     engine.deploy([proc_dir], actor="bench")
+    grant_lanes(engine)
     engine.add_user(BENCH_USER, [ROLE], [GEMEENTE])  # the caseworker whose worklist the bench opens
     rng = random.Random(seed)
     for plan in make_plans(templates, proc_dir.parent / "schemas", seed=seed):

@@ -33,11 +33,12 @@ def rss_mb() -> float:
 
 def worklist(db_url: str, role: str, gemeente: str) -> dict:
     start = time.perf_counter()
+    from bench.population import BENCH_USER
     from engine.service import build_engine
     from engine.settings import Settings
     from engine.worklist import TaskFilter
 
-    engine = build_engine(Settings(db_url=db_url, user="bench"))
+    engine = build_engine(Settings(db_url=db_url, user=BENCH_USER))
     out = {"import_ms": round((time.perf_counter() - start) * 1000, 1), "rss_after_import_mb": rss_mb()}
     t = time.perf_counter()
     page = engine.list_tasks(TaskFilter(role=role, gemeente=gemeente, limit=50))

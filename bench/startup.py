@@ -11,13 +11,13 @@ import tempfile
 import time
 
 from .common import REPO, TRAJECT, clean_env, probe, run_measured
-from .population import GEMEENTE, ROLE
+from .population import BENCH_USER, GEMEENTE, ROLE
 
 
 def commands(db_url: str | None) -> dict[str, list[str]]:
     if db_url is None:
         return {"traject --help": [str(TRAJECT), "--help"]}
-    db = [str(TRAJECT), "--db", db_url]
+    db = [str(TRAJECT), "--db", db_url, "--user", BENCH_USER]  # the caseworker of one gemeente
     return {
         "traject tasks --limit 1": [*db, "tasks", "--limit", "1"],
         "traject tasks --limit 50": [*db, "tasks", "--limit", "50"],

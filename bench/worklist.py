@@ -10,7 +10,7 @@ import sqlite3
 import time
 
 from .common import stats_ms
-from .population import GEMEENTE, ROLE
+from .population import BENCH_USER, GEMEENTE, ROLE
 
 # Matches worklist.query's ORDER BY (due_at IS NULL, due_at, created_at, id) after the equality columns,
 # so SQLite reads the first 50 index entries instead of sorting every matching row.
@@ -25,10 +25,11 @@ def measure(db_url: str, db_path, reps: int, what_if: bool = True) -> dict:
     from engine.settings import Settings
     from engine.worklist import TaskFilter
 
-    engine = build_engine(Settings(db_url=db_url, user="bench"))
+    # As the caseworker with one role in one gemeente: the rights clause is part of every query.
+    engine = build_engine(Settings(db_url=db_url, user=BENCH_USER))
     task_filter = TaskFilter(role=ROLE, gemeente=GEMEENTE, limit=50)
-    # What the TUI's team view asks for a user with one role in one gemeente (tui/screens/worklist.py).
-    team_filter = TaskFilter(roles=(ROLE,), gemeenten=(GEMEENTE,), limit=61)
+    # What the TUI's team view asks (tui/screens/worklist.py): no filter, the user's grants scope it.
+    team_filter = TaskFilter(limit=61)
     captured = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):

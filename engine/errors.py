@@ -59,3 +59,14 @@ class ScriptError(EngineError):
     """A BPMN/DMN script or expression failed or tried something the sandbox forbids."""
 
     title = "Scriptfout"
+
+
+class NotAllowed(EngineError):
+    """The acting user may not do this (exit 4). Recorded as an access_denied entry in the access log."""
+
+    exit_code = 4
+    title = "Niet toegestaan"
+
+    def __init__(self, message: str, user: str = "", action: str = "", resource: str = ""):
+        super().__init__(message)
+        self.user, self.action, self.resource = user, action, resource

@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from . import deployment, worklist
+from .admin import AdminMethods
 from .bundle import collect
 from .clock import Clock, fixed_clock
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import Conflict, InvalidInput, NotAllowed, NotFound
+from .guard import Guarded
+from .rights import Resource
+from .rights.visibility import case_clause, task_clause
 from .settings import Settings
 from .store import repo
 from .store.db import Database
-from .store.tables import Case, Event, User
+from .store.tables import Case, Event
 from .views import (
     CaseDetail,
     CaseSummary,
@@ -26,7 +30,6 @@ from .views import (
     HistoryEntry,
     Incident,
     ProcessInfo,
-    UserInfo,
 )
 from .worklist import TaskFilter
 
@@ -42,7 +45,9 @@ def _runtime():
     return cases, forms, instances
 
 
-class Engine:
+class Engine(Guarded, AdminMethods):
+    """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
+
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):
         self.settings = settings
         self.db = db
@@ -55,26 +60,40 @@ class Engine:
     def validate(self, paths: Sequence[str | Path]) -> list:
         from .validation import validate_files
 
+        with self.command("process.validate", Resource("process files"), write=False):
+            pass
         return validate_files(collect(paths), self.settings.schema_dirs)
 
     def deploy(self, paths: Sequence[str | Path], actor: str | None = None) -> list[DeployResult]:
         from .definitions import build_processes
 
+        self._same_actor(actor)
+        with self.command("process.deploy", Resource(_paths_label(paths)), write=False):
+            pass  # parsing takes seconds: checked first, outside the write transaction
         builds = build_processes(collect(paths), self.settings.schema_dirs)
-        with self.db.transaction() as session:
-            return deployment.store_builds(session, builds, actor or self.settings.user, self.clock())
+        with self.command("process.deploy", Resource(_paths_label(paths)), audit="process.deploy") as (session, who):
+            return deployment.store_builds(session, builds, who.name, self.clock())
+
+    def run_scenarios(self, path: str | Path, keyword: str | None = None, min_coverage: float | None = None):
+        """`traject test`: the scenario files under `path`, each on a fresh temporary database."""
+        from .scenarios.suite import run_suite
+
+        with self.command("process.test", Resource(f"scenarios under {path}"), write=False):
+            pass
+        return run_suite(path, keyword=keyword, min_coverage=min_coverage, schema_dirs=self.settings.schema_dirs)
 
     def processes(self) -> list[ProcessInfo]:
-        with self.db.transaction(write=False) as session:
+        with self.command("process.list", write=False) as (session, who):
             return deployment.list_processes(session)
 
     # -- cases -------------------------------------------------------------------------------
     def start_case(self, process_id: str, gemeente: str, data: dict | None = None,
                    actor: str | None = None) -> CaseSummary:
         cases, forms, instances = _runtime()
+        self._same_actor(actor)
         gemeente = cases.require_gemeente(gemeente)
         data = data or {}
-        with self.db.transaction() as session:
+        with self.command("case.start", Resource(f"process {process_id} in {gemeente}", gemeente)) as (session, who):
             definition = repo.latest_definition(session, process_id)
             if definition is None:
                 raise NotFound(f"process '{process_id}' is not deployed")
@@ -83,83 +102,114 @@ class Engine:
                                    "and cannot be started on its own")
             if definition.start_form:
                 forms.validate(self._source(definition, definition.start_form), data)
-            case = cases.start(session, self._ctx(actor), definition, gemeente, data)
+            case = cases.start(session, self._ctx(who.name), definition, gemeente, data)
             return self._summary(session, case)
 
     def complete_task(self, task_id: str, data: dict | None = None, actor: str | None = None) -> CompletionResult:
         cases, forms, instances = _runtime()
+        self._same_actor(actor)
         data = data or {}
-        with self.db.transaction() as session:
+        with self.command("task.complete", Resource(f"task {task_id}")) as (session, who):
             case = cases.lock_case_of_task(session, task_id)
             item = cases.work_item(session, task_id)
+            who.require("task.complete", _task_resource(item))
+            if item.assignee and item.assignee != who.name:
+                raise who.refusal("task.complete", _task_resource(item),
+                                  f" (claimed by {item.assignee}; it must be released or taken over first)")
             forms.validate(self._source(repo.definition(session, case.definition_id), item.form), data)
-            case = cases.complete_task(session, self._ctx(actor), case, task_id, data)
+            case = cases.complete_task(session, self._ctx(who.name), case, task_id, data)
             # On an incident the completion is not applied (the task stays open) but the incident is
             # recorded: the caller sees status "error" and the incident.
-            open_tasks = worklist.query(session, TaskFilter(case_id=case.id))
+            open_tasks = self._visible_tasks(session, who, TaskFilter(case_id=case.id))
             return CompletionResult(case.id, case.status, tuple(open_tasks), _incident(case))
 
-    def claim_task(self, task_id: str, actor: str | None = None, release: bool = False) -> None:
+    def claim_task(self, task_id: str, actor: str | None = None, release: bool = False,
+                   take_over: bool = False) -> None:
+        """Claim an open task (or release it). A task someone else holds is released or claimed only by a
+        user who may take tasks over (a coordinator), recorded as task_taken_over."""
         cases, forms, instances = _runtime()
-        actor = actor or self.settings.user
-        with self.db.transaction() as session:
+        self._same_actor(actor)
+        with self.command("task.claim" if not take_over else "task.takeover", Resource(f"task {task_id}")) as (session, who):
             item = cases.work_item(session, task_id)
-            case = repo.case_for_update(session, item.case_id)
-            if not release and item.assignee and item.assignee != actor:
-                raise Conflict(f"task {task_id} is already claimed by {item.assignee}")
-            item.assignee = None if release else actor
-            repo.append_event(session, case_id=case.id, type="task_released" if release else "task_claimed",
-                              at=self.clock(), actor=actor, task=item.task, task_id=task_id,
-                              definition_id=case.definition_id, data=None)
+            case = repo.case_for_update(session, item.case_id)  # lock first, then read the holder
+            session.refresh(item)
+            resource = _task_resource(item)
+            held_by_other = item.assignee is not None and item.assignee != who.name
+            if held_by_other and not take_over and not release:
+                raise Conflict(f"task {task_id} is already claimed by {item.assignee} (a coordinator can take "
+                               "it over: traject claim TASK --take-over)")
+            if held_by_other or take_over:
+                who.require("task.takeover", Resource(resource.label, item.gemeente))
+            if not take_over:
+                who.require("task.claim", resource)
+            previous = item.assignee
+            item.assignee = None if release else who.name
+            kind = "task_released" if release else ("task_taken_over" if held_by_other else "task_claimed")
+            repo.append_event(session, case_id=case.id, type=kind, at=self.clock(), actor=who.name,
+                              task=item.task, task_id=task_id, definition_id=case.definition_id,
+                              data={"from": previous} if held_by_other else None)
 
     def fire_due_timers(self, limit: int | None = None, case_id: str | None = None) -> int:
-        """Fire every timer due at the clock's time (of one case, or all); one transaction per case.
-        Returns the number of cases that moved."""
+        """Fire every timer due at the clock's time (of one case, or all in the worker's scope); one
+        transaction per case. Returns the number of cases that moved."""
         cases, forms, instances = _runtime()
         now = self.clock()
-        with self.db.transaction(write=False) as session:
-            stmt = (select(Case.id).where(Case.status == "running", Case.next_timer_at < now)
+        with self.command("worker.run", Resource("timers"), write=False) as (session, who):
+            stmt = (select(Case.id).where(Case.status == "running", Case.next_timer_at < now,
+                                          case_clause(who, "worker.run"))
                     .order_by(Case.next_timer_at))
             if case_id:
                 stmt = stmt.where(Case.id == case_id)
             due = list(session.scalars(stmt.limit(limit) if limit else stmt))
+            actor = who.name
         moved = 0
         for case_id in due:
             with self.db.transaction() as session:
-                moved += cases.fire_timers(session, self._ctx(None), case_id)
+                moved += cases.fire_timers(session, self._ctx(actor), case_id)
         return moved
 
     # -- reading -----------------------------------------------------------------------------
     def list_tasks(self, task_filter: TaskFilter | None = None, **kwargs) -> list:
-        with self.db.transaction(write=False) as session:
-            return worklist.query(session, task_filter or TaskFilter(**kwargs))
+        task_filter = task_filter or TaskFilter(**kwargs)
+        with self.command("task.list", write=False) as (session, who):
+            self._check_task_filter(session, who, task_filter)
+            return self._visible_tasks(session, who, task_filter)
 
     def get_form(self, task_id: str) -> FormSpec:
         cases, forms, instances = _runtime()
-        with self.db.transaction(write=False) as session:
+        with self.command("task.view", Resource(f"task {task_id}")) as (session, who):
             item = cases.work_item(session, task_id)
+            resource = _task_resource(item)
+            who.require("task.view", resource)
             case = session.get(Case, item.case_id)
             definition = repo.definition(session, case.definition_id)
-            workflow = cases.load_for_reading(session, self._ctx(None), case)
+            workflow = cases.load_for_reading(session, self._ctx(who.name), case)
             task = instances.find_ready_human_task(workflow, task_id)
             described = instances.human_tasks(workflow)
             info = next((t for t in described if t.id == task_id), None)
+            schema = _json_or_none(self._source(definition, item.form))
+            data = _json_safe(dict(task.data)) if task else {}
+            if who.sees_restricted_data(resource):  # an outside executor: only what the form asks for
+                data = {k: v for k, v in data.items() if k in (schema or {}).get("properties", {})}
+            self.log(session, who, "task_viewed", "task.view", resource.label, "ok", case_id=case.id)
             return FormSpec(
                 task_id=task_id, case_id=case.id, task=item.task, title=item.title,
-                schema=_json_or_none(self._source(definition, item.form)),
-                ui_schema=_json_or_none(self._source(definition, item.ui_form)),
-                data=_json_safe(dict(task.data)) if task else {},
-                schema_name=item.form, instructions=info.instructions if info else None, role=item.role,
+                schema=schema, ui_schema=_json_or_none(self._source(definition, item.ui_form)),
+                data=data, schema_name=item.form, instructions=info.instructions if info else None, role=item.role,
+                assignee=item.assignee,
             )
 
     def show_case(self, case_id: str) -> CaseDetail:
         cases, forms, instances = _runtime()
-        with self.db.transaction(write=False) as session:
+        with self.command("case.view", Resource(f"case {case_id}")) as (session, who):
             case = session.get(Case, case_id)
             if case is None:
                 raise NotFound(f"case '{case_id}' does not exist")
-            workflow = cases.load_for_reading(session, self._ctx(None), case)
+            resource = Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id)
+            who.require("case.view", resource)
+            workflow = cases.load_for_reading(session, self._ctx(who.name), case)
             events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.seq))
+            self.log(session, who, "dossier_viewed", "case.view", resource.label, "ok", case_id=case_id)
             return CaseDetail(
                 summary=self._summary(session, case),
                 data=_json_safe(instances.case_data(workflow)),
@@ -172,50 +222,52 @@ class Engine:
     def visited_nodes(self, case_id: str) -> set[tuple[str, str]]:
         """(process id, element id) of every flow node the case has run: scenario coverage."""
         cases, forms, instances = _runtime()
-        with self.db.transaction(write=False) as session:
+        with self.command("case.view", Resource(f"case {case_id}"), write=False) as (session, who):
             case = session.get(Case, case_id)
             if case is None:
                 raise NotFound(f"case '{case_id}' does not exist")
-            return instances.visited_nodes(cases.load_for_reading(session, self._ctx(None), case))
+            who.require("case.view", Resource(f"case {case_id} ({case.gemeente})", case.gemeente))
+            return instances.visited_nodes(cases.load_for_reading(session, self._ctx(who.name), case))
 
     def list_cases(self, gemeente: str | None = None, status: str | None = None,
                    limit: int = 200) -> list[CaseSummary]:
-        with self.db.transaction(write=False) as session:
-            stmt = select(Case).order_by(Case.created_at.desc()).limit(limit)
+        with self.command("case.list", write=False) as (session, who):
+            if gemeente:
+                who.require("case.list", Resource(f"cases of {gemeente}", gemeente))
+            stmt = select(Case).where(case_clause(who, "case.list")).order_by(Case.created_at.desc()).limit(limit)
             if gemeente:
                 stmt = stmt.where(Case.gemeente == gemeente)
             if status:
                 stmt = stmt.where(Case.status == status)
             return [self._summary(session, c) for c in session.scalars(stmt)]
 
-    # -- users -------------------------------------------------------------------------------
-    def add_user(self, name: str, roles: Sequence[str], gemeenten: Sequence[str]) -> UserInfo:
-        if not name.strip():
-            raise InvalidInput("a user needs a name")
-        with self.db.transaction() as session:
-            user = session.get(User, name)
-            if user is None:
-                user = User(name=name, roles=[], gemeenten=[], created_at=self.clock())
-                session.add(user)
-            user.roles = sorted(set(user.roles) | set(roles))
-            user.gemeenten = sorted(set(user.gemeenten) | set(gemeenten))
-            return _user_view(user)
+    def _visible_tasks(self, session, who, task_filter: TaskFilter) -> list:
+        items = worklist.query(session, task_filter, visible=task_clause(who, "task.list"))
+        if who.is_restricted_only():  # outside executors see no BSN in lists
+            items = [item.without_bsn() for item in items]
+        return items
 
-    def remove_user(self, name: str) -> None:
-        with self.db.transaction() as session:
-            user = session.get(User, name)
-            if user is None:
-                raise NotFound(f"user '{name}' does not exist")
-            session.delete(user)
+    def _check_task_filter(self, session, who, f: TaskFilter) -> None:
+        """An explicit filter outside the user's scope is refused, not answered with an empty list."""
+        if f.gemeente:
+            who.require("task.list", Resource(f"tasks of {f.gemeente}", f.gemeente))
+        if f.role:
+            who.require("task.list", Resource(f"tasks of lane {f.role}", f.gemeente, lane=f.role, is_task=True))
+        if f.case_id:
+            case = session.get(Case, f.case_id)
+            if case is None:
+                raise NotFound(f"case '{f.case_id}' does not exist")
+            if not who.may("task.list", Resource("", case.gemeente)):
+                raise who.refusal("task.list", Resource(f"tasks of case {f.case_id} ({case.gemeente})"))
 
-    def list_users(self) -> list[UserInfo]:
-        with self.db.transaction(write=False) as session:
-            return [_user_view(u) for u in session.scalars(select(User).order_by(User.name))]
-
-    def get_user(self, name: str) -> UserInfo | None:
-        with self.db.transaction(write=False) as session:
-            user = session.get(User, name)
-            return _user_view(user) if user else None
+    def _same_actor(self, actor: str | None) -> None:
+        """Callers may name the actor they expect; acting as anyone else goes through identity(), never here."""
+        name, _ = self.identity()
+        if actor and actor not in (name, self.settings.user):
+            error = NotAllowed(f"not allowed: {name} may not act as {actor}", user=name, action="impersonate",
+                               resource=f"user {actor}")
+            self._record_refusal(error)
+            raise error
 
     # -- helpers -----------------------------------------------------------------------------
     def _source(self, definition, name: str | None) -> str | None:
@@ -227,7 +279,7 @@ class Engine:
             self._sources[key] = definition.sources.get(name)
         return self._sources[key]
 
-    def _ctx(self, actor: str | None) -> cases_module.CaseContext:
+    def _ctx(self, actor: str) -> cases_module.CaseContext:
         from .cases import CaseContext
         from .definitions import SpecCache
 
@@ -235,8 +287,7 @@ class Engine:
             self._specs = SpecCache()
         # One clock reading per command: timers, scripts and the recorded event time must agree exactly,
         # or replaying the event at its recorded time computes other due dates (engine/audit/replay.py).
-        return CaseContext(self._specs, self._script_engine_factory, fixed_clock(self.clock()),
-                                 actor or self.settings.user)
+        return CaseContext(self._specs, self._script_engine_factory, fixed_clock(self.clock()), actor)
 
     def _version_of(self, session, definition_id: int | None) -> int | None:
         return repo.definition(session, definition_id).version if definition_id else None
@@ -248,40 +299,6 @@ class Engine:
             bsn=case.bsn, next_timer_at=case.next_timer_at, created_at=case.created_at,
             updated_at=case.updated_at, deadline=case.deadline,
         )
-
-    # -- audit trail (engine/audit) --------------------------------------------------------------
-    def verify_cases(self, case_ids: Sequence[str] | None = None, progress=None, jobs: int | None = None) -> list:
-        """Check the hash chain of every event and replay each case on its own definition version;
-        all cases when `case_ids` is None. Returns a CaseVerification per case, in id order.
-        `progress(cases_done, cases_total, events_done)` is called as cases are done; `jobs` is the
-        number of processes (None: one per CPU when there are many cases)."""
-        from .audit import api
-
-        return api.verify_cases(self.db, self._spec_cache(), self._script_engine_factory, case_ids, progress,
-                                jobs)
-
-    def replay_case(self, case_id: str, against_version: int | str | None = None):
-        """A ReplayReport: the case step by step on its own version, or on `against_version` (a version
-        number of the same process, or "PROCESS_ID:VERSION") with the first event where it diverges."""
-        from .audit import api
-
-        return api.replay_case(self.db, self._spec_cache(), self._script_engine_factory, case_id,
-                               against_version)
-
-    def export_events(self, out: str | Path, format: str = "xes", gemeente: str | None = None,
-                      since: datetime | None = None, include_data: bool = False):
-        """Write the case histories as XES or CSV with pseudonyms; returns an ExportSummary."""
-        from .audit import export
-
-        return export.export_events(self.db, self._spec_cache(), out, format, gemeente=gemeente, since=since,
-                                    include_data=include_data, now=self.clock())
-
-    def _spec_cache(self):
-        if self._specs is None:
-            from .definitions import SpecCache
-
-            self._specs = SpecCache()
-        return self._specs
 
 
 def _history(event: Event, version: int | None) -> HistoryEntry:
@@ -301,8 +318,13 @@ def _json_or_none(text: str | None) -> dict | None:
     return json.loads(text) if text else None
 
 
-def _user_view(user: User) -> UserInfo:
-    return UserInfo(user.name, tuple(user.roles), tuple(user.gemeenten))
+def _task_resource(item) -> Resource:
+    return Resource(f"task {item.id} ({item.role or 'no lane'}, {item.gemeente})", item.gemeente, item.role,
+                    item.case_id, is_task=True)
+
+
+def _paths_label(paths) -> str:
+    return ", ".join(str(p) for p in paths)[:300]
 
 
 def _json_safe(data: dict) -> dict:

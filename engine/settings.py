@@ -14,6 +14,9 @@ DEFAULT_DB = "sqlite:///traject.db"
 class Settings:
     db_url: str = DEFAULT_DB
     user: str = "traject"
+    # False when `user` is only the OS login: on PostgreSQL the database login then acts, silently.
+    user_explicit: bool = True
+    policy_path: Path | None = None  # the installation's rights policy (--policy, TRAJECT_POLICY)
     now: datetime | None = None  # fixed engine clock; None means real time
     language: str = "nl"
     schema_dirs: tuple[Path, ...] = field(default_factory=tuple)  # extra places to look for form files
@@ -26,10 +29,14 @@ class Settings:
         values = {
             "db_url": env.get("TRAJECT_DB") or DEFAULT_DB,
             "user": env.get("TRAJECT_USER") or _login_name(),
+            "user_explicit": bool(env.get("TRAJECT_USER")),
+            "policy_path": Path(env["TRAJECT_POLICY"]) if env.get("TRAJECT_POLICY") else None,
             "now": parse_now(env["TRAJECT_NOW"]) if env.get("TRAJECT_NOW") else None,
             "language": env.get("TRAJECT_LANG") or "nl",
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if overrides.get("user"):
+            values["user_explicit"] = True
         return cls(**values)
 
 

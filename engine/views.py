@@ -58,6 +58,11 @@ class WorkItem:
         data["created_at"] = _iso(self.created_at)
         return data
 
+    def without_bsn(self) -> WorkItem:
+        from dataclasses import replace
+
+        return replace(self, bsn=None)
+
 
 @dataclass(frozen=True)
 class FormSpec:
@@ -71,12 +76,14 @@ class FormSpec:
     schema_name: str | None = None
     instructions: str | None = None
     role: str | None = None
+    assignee: str | None = None  # who holds the task (claimed), shown on the task screen
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.task_id, "case_id": self.case_id, "task": self.task, "title": self.title,
             "schema": self.schema, "ui_schema": self.ui_schema, "data": self.data,
             "schema_name": self.schema_name, "instructions": self.instructions, "role": self.role,
+            "assignee": self.assignee,
         }
 
 
@@ -164,10 +171,61 @@ class CompletionResult:
 
 
 @dataclass(frozen=True)
-class UserInfo:
-    name: str
-    roles: tuple[str, ...]
-    gemeenten: tuple[str, ...]
+class GrantInfo:
+    role: str
+    scope: str  # a gemeente code, "regio NAME", or "*"
+    gemeenten: tuple[str, ...] | None  # the scope expanded; None for every gemeente
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "roles": list(self.roles), "gemeenten": list(self.gemeenten)}
+        return {"role": self.role, "scope": self.scope,
+                "gemeenten": None if self.gemeenten is None else list(self.gemeenten)}
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """A user and their grants. `roles` and `gemeenten` summarise them ("*" in gemeenten: every one)."""
+
+    name: str
+    grants: tuple[GrantInfo, ...] = ()
+    known: bool = True
+    impersonated_by: str | None = None
+    restricted: bool = False  # only outside-executor grants: form fields only, no BSN in lists
+    abilities: tuple[str, ...] = ()
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(g.role for g in self.grants))
+
+    @property
+    def gemeenten(self) -> tuple[str, ...]:
+        if any(g.gemeenten is None for g in self.grants):
+            return ("*",)
+        return tuple(sorted({code for g in self.grants for code in g.gemeenten or ()}))
+
+    def may(self, ability: str) -> bool:
+        """Whether some grant has this ability (the TUI hides or disables what the user may not do)."""
+        return ability in self.abilities
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "known": self.known, "impersonated_by": self.impersonated_by,
+                "roles": list(self.roles), "gemeenten": list(self.gemeenten),
+                "grants": [g.to_json() for g in self.grants], "abilities": list(self.abilities)}
+
+
+@dataclass(frozen=True)
+class AccessLogEntry:
+    id: int
+    at: datetime
+    type: str
+    actor: str
+    action: str
+    resource: str
+    outcome: str
+    case_id: str | None = None
+    message: str | None = None
+    via: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["at"] = _iso(self.at)
+        return data

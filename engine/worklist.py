@@ -25,8 +25,12 @@ class TaskFilter:
     offset: int = 0
 
 
-def query(session: Session, f: TaskFilter) -> list[WorkItem]:
+def query(session: Session, f: TaskFilter, visible=None) -> list[WorkItem]:
+    """`visible`: the rights clause (engine/rights/visibility.py) of the acting user, None inside a case
+    command that already checked the case."""
     stmt = select(WorkItemRow)
+    if visible is not None:
+        stmt = stmt.where(visible)
     for condition in _conditions(f):
         stmt = stmt.where(condition)
     # Due date first, open tasks without one last, then oldest first: a stable order for paging.

@@ -30,6 +30,7 @@ class Filled:
 
 def fill(cli) -> Filled:
     """Three cases: one complete (with a timer), one half-way with a claim, one with an incident."""
+    cli.known("kees")
     cli.ok("deploy", str(LIFECYCLE), now=T0)
     cli.ok("deploy", str(INCIDENT), now=T0)
     full = _start(cli, 34, "GM0363")
@@ -57,10 +58,16 @@ class QuietCli:
     """Like tests/cli.Cli, without capsys: for databases built once per test session."""
 
     def __init__(self, db_url: str, user: str = "tester"):
+        from grants import grant_test_user
+
         self.db_url, self.user = db_url, user
+        grant_test_user(db_url, user)
 
     def __call__(self, *args: str, now: str | None = None, user: str | None = None) -> Result:
-        argv = ["--db", self.db_url, "--user", user or self.user] + (["--now", now] if now else [])
+        from grants import TEST_POLICY_PATH
+
+        argv = ["--db", self.db_url, "--user", user or self.user, "--policy", str(TEST_POLICY_PATH)]
+        argv += ["--now", now] if now else []
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(argv + list(args))
@@ -70,6 +77,12 @@ class QuietCli:
         result = self(*args, "--json", **kwargs)
         assert result.code == 0, f"{args} exited {result.code}: {result.err}"
         return result.json
+
+    def known(self, *users: str) -> None:
+        from grants import grant_test_user
+
+        for user in users:
+            grant_test_user(self.db_url, user)
 
 
 def sqlite_copy(source: Path, target: Path) -> str:

@@ -20,9 +20,12 @@ class Result:
 
 class Cli:
     def __init__(self, capsys, db_url: str, user: str = "tester"):
+        from grants import grant_test_user
+
         self.capsys = capsys
         self.db_url = db_url
         self.user = user
+        grant_test_user(db_url, user)  # the test user exists with its grants, as a beheerder would set up
 
     def __call__(self, *args: str, now: str | None = None, user: str | None = None) -> Result:
         argv = ["--db", self.db_url, "--user", user or self.user]
@@ -32,6 +35,13 @@ class Cli:
         code = main(argv + list(args))
         captured = self.capsys.readouterr()
         return Result(code, captured.out, captured.err)
+
+    def known(self, *users: str) -> None:
+        """Put these users in the directory with the test user's grants (tests/conftest.py TEST_ROLES)."""
+        from grants import grant_test_user
+
+        for user in users:
+            grant_test_user(self.db_url, user)
 
     def ok(self, *args: str, **kwargs):
         result = self(*args, "--json", **kwargs)

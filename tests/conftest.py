@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from grants import TEST_POLICY_PATH, TEST_USER, grant_test_user
 
 from engine.clock import parse_now
 from engine.service import build_engine
@@ -19,11 +20,13 @@ REQUIRE_PG = os.environ.get("TRAJECT_REQUIRE_PG") == "1"
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch, tmp_path):
-    """Keep the developer's machine out of tests: no TRAJECT_* settings, a temporary working folder."""
+    """Keep the developer's machine out of tests: no TRAJECT_* settings, a temporary working folder, and
+    the test policy (TRAJECT_POLICY) so subprocesses get it too."""
     for name in list(os.environ):
         if name.startswith("TRAJECT_") and name not in ("TRAJECT_TEST_PG_URL", "TRAJECT_REQUIRE_PG"):
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TRAJECT_POLICY", str(TEST_POLICY_PATH))
 
 
 def _pg_schema_url(base: str):
@@ -69,8 +72,15 @@ def make_engine(db_url):
     """make_engine(now='2026-01-01T09:00:00Z', user='anna') -> Engine on the test database."""
     engines = []
 
-    def factory(now: str | None = None, user: str = "tester", url: str | None = None):
-        settings = Settings(db_url=url or db_url, user=user, now=parse_now(now) if now else None)
+    granted: set[str] = set()
+
+    def factory(now: str | None = None, user: str = TEST_USER, url: str | None = None):
+        url = url or db_url
+        if (url, user) not in granted:
+            grant_test_user(url, user)
+            granted.add((url, user))
+        settings = Settings(db_url=url, user=user, now=parse_now(now) if now else None,
+                            policy_path=TEST_POLICY_PATH)
         engine = build_engine(settings)
         engines.append(engine)
         return engine

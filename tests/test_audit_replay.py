@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 from audit_support import variant_with_extra_task
+from grants import settings_for
 
 from engine.service import build_engine
-from engine.settings import Settings
 
 
 def test_listing_shows_each_step(cli, filled):
@@ -79,7 +79,7 @@ def test_against_the_own_version_and_bad_versions(cli, filled):
 
 
 def test_engine_api(db_url, filled):
-    engine = build_engine(Settings(db_url=db_url))
+    engine = build_engine(settings_for(db_url))
     report = engine.replay_case(filled.partial)
     assert report.ok and report.verification.ok
     step = report.steps[1]

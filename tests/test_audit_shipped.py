@@ -2,19 +2,19 @@
 demo's history exports."""
 from __future__ import annotations
 
+from grants import settings_for
 from lxml import etree
 
 from engine.demo.seed import seed_demo
 from engine.scenarios.model import ScenarioInvalid, find_scenario_files, load_scenario
 from engine.scenarios.runner import Workbench
 from engine.service import build_engine
-from engine.settings import Settings
 
 from conftest import REPO
 
 
 def test_demo_cases_verify_and_export(sqlite_url, tmp_path):
-    settings = Settings(db_url=sqlite_url, user="demo")
+    settings = settings_for(sqlite_url, user="demo")
     seed_demo(settings, people=12)
     engine = build_engine(settings)
     results = engine.verify_cases()

@@ -7,10 +7,10 @@ import os
 
 import pytest
 from audit_support import QuietCli, fill, sql, sqlite_copy
+from grants import settings_for
 
 from engine.audit import chain
 from engine.service import build_engine
-from engine.settings import Settings
 
 from cli import Cli
 
@@ -84,7 +84,7 @@ def test_payload_rewritten_with_new_hashes_breaks_the_link(cli, db, filled):
     (row,) = sql(db, "SELECT * FROM events WHERE case_id = :c AND seq = 2", c=filled.full)
     data = {"task_id": row.task_id, "data": {"naam": "Iemand Anders", "datum": "2026-03-02"}}
     payload = chain.payload_hash(data)
-    at = build_engine(Settings(db_url=db)).show_case(filled.full).events[1].at
+    at = build_engine(settings_for(db)).show_case(filled.full).events[1].at
     new_hash = chain.event_hash(prev_hash=row.prev_hash, case_id=filled.full, seq=2, type=row.type, task=row.task,
                                 actor=row.actor, at=at, definition_id=row.definition_id, payload_digest=payload,
                                 state_digest=row.state_digest)
@@ -153,7 +153,7 @@ def test_an_erased_payload_keeps_the_chain_valid(cli, db, filled):
     """Privacy erasure: data NULL plus a chained payload_erased event; the payload hash stands."""
     from engine.store import repo
 
-    engine = build_engine(Settings(db_url=db))
+    engine = build_engine(settings_for(db))
     sql(db, "UPDATE events SET data = NULL WHERE case_id = :c AND seq = 2", c=filled.partial)
     assert only_case_flagged(cli, filled.partial)[0] == ("altered_payload", 2)  # not without the marker
     with engine.db.transaction() as session:
@@ -172,7 +172,7 @@ def test_unknown_case_and_missing_arguments(cli, filled):
 
 
 def test_engine_api_returns_frozen_views(cli, db, filled):
-    engine = build_engine(Settings(db_url=db))
+    engine = build_engine(settings_for(db))
     seen = []
     results = engine.verify_cases([filled.incident, filled.full], progress=lambda *a: seen.append(a))
     assert [r.case_id for r in results] == [filled.incident, filled.full]
@@ -186,7 +186,7 @@ def test_worker_processes_give_the_same_results(cli, db, filled):
     if not db.startswith("sqlite"):
         pytest.skip("one database kind is enough for the process pool")
     sql(db, "UPDATE events SET actor = 'x' WHERE case_id = :c AND seq = 3", c=filled.full)
-    engine = build_engine(Settings(db_url=db))
+    engine = build_engine(settings_for(db))
     alone = engine.verify_cases(jobs=1)
     assert engine.verify_cases(jobs=2) == alone
     assert [r.ok for r in alone].count(False) == 1

@@ -2,6 +2,8 @@
 the CLI alone on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+from grants import settings_for
+
 from conftest import TESTS
 
 LIFECYCLE = str(TESTS / "bpmn" / "lifecycle")
@@ -173,12 +175,11 @@ def test_timer_behind_an_event_based_gateway_fires_and_subprocess_tasks_keep_the
 
 def test_coverage_counts_embedded_subprocess_tasks_for_their_process(cli):
     from engine.service import build_engine
-    from engine.settings import Settings
 
     cli.ok("deploy", str(TESTS / "bpmn" / "wachten"))
     case_id = cli.ok("start", "wachten", "--gemeente", "GM0363")["case_id"]
     cli.ok("complete", only_task(cli, case_id)["id"])
-    engine = build_engine(Settings(db_url=cli.db_url))
+    engine = build_engine(settings_for(cli.db_url))
     visited = engine.visited_nodes(case_id)
     engine.db.dispose()
     assert ("wachten", "Task_gesprek") in visited and ("wachten", "Sub_intake") in visited

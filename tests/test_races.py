@@ -26,6 +26,7 @@ def _complete(db_url, task_id, barrier, results, index):
 @pytest.mark.parametrize("rounds", [4])
 def test_two_processes_racing_for_one_task(capsys, db_url, rounds):
     cli = Cli(capsys, db_url)
+    cli.known("worker0", "worker1")
     cli.ok("deploy", LIFECYCLE)
     context = multiprocessing.get_context("fork")
     for _ in range(rounds):

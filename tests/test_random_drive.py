@@ -6,11 +6,11 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from grants import settings_for
 
 from engine.demo.formdata import FormDataGenerator
 from engine.demo.people import PersonFactory
 from engine.service import build_engine
-from engine.settings import Settings
 
 from conftest import REPO
 
@@ -30,7 +30,7 @@ class Clock:
 def library(tmp_path_factory):
     clock = Clock()
     db = tmp_path_factory.mktemp("drive") / "drive.db"
-    engine = build_engine(Settings(db_url=f"sqlite:///{db}", user="robot"), clock=clock)
+    engine = build_engine(settings_for(f"sqlite:///{db}", user="robot"), clock=clock)
     engine.deploy([REPO / "processes"])
     yield engine, clock
     engine.db.dispose()

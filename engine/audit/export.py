@@ -49,11 +49,11 @@ class Trace:
 
 def export_events(db, spec_cache, out: str | Path, fmt: str = "xes", *, gemeente: str | None = None,
                   since: datetime | None = None, include_data: bool = False,
-                  now: datetime) -> ExportSummary:
+                  now: datetime, within: frozenset[str] | None = None) -> ExportSummary:
     if fmt not in ("xes", "csv"):
         raise InvalidInput(f"--format: '{fmt}' is not xes or csv")
     pseudonyms = Pseudonymizer(installation_key(db, now))
-    traces = _traces(db, spec_cache, pseudonyms, gemeente, since, include_data)
+    traces = _traces(db, spec_cache, pseudonyms, gemeente, since, include_data, within)
     path = Path(out)
     partial = path.with_name(path.name + ".partial")  # a failed export leaves no half file behind
     try:
@@ -71,9 +71,10 @@ def export_events(db, spec_cache, out: str | Path, fmt: str = "xes", *, gemeente
     return ExportSummary(str(path), fmt, *counts)
 
 
-def _traces(db, spec_cache, pseudonyms: Pseudonymizer, gemeente, since, include_data) -> Iterator[Trace]:
+def _traces(db, spec_cache, pseudonyms: Pseudonymizer, gemeente, since, include_data,
+            within=None) -> Iterator[Trace]:
     with db.transaction(write=False) as session:
-        ids = history.case_ids(session, gemeente)
+        ids = history.case_ids(session, gemeente, within)
     definitions = Definitions(spec_cache)
     for batch in history.batches(ids):
         with db.transaction(write=False) as session:

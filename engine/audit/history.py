@@ -70,10 +70,16 @@ class CaseHistory:
     events: list = field(default_factory=list)  # event rows ordered by seq
 
 
-def case_ids(session: Session, gemeente: str | None = None) -> list[str]:
-    """Every case id, including ids that only events still name (a deleted case row is a finding)."""
-    if gemeente:
-        return list(session.scalars(select(_cases.c.id).where(_cases.c.gemeente == gemeente).order_by(_cases.c.id)))
+def case_ids(session: Session, gemeente: str | None = None, within: frozenset[str] | None = None) -> list[str]:
+    """Every case id, including ids that only events still name (a deleted case row is a finding).
+    `within`: only cases of these gemeenten (an auditor's scope; ids without a case row are then left out)."""
+    if gemeente or within is not None:
+        stmt = select(_cases.c.id).order_by(_cases.c.id)
+        if gemeente:
+            stmt = stmt.where(_cases.c.gemeente == gemeente)
+        if within is not None:
+            stmt = stmt.where(_cases.c.gemeente.in_(sorted(within)))
+        return list(session.scalars(stmt))
     ids = union(select(_cases.c.id.label("id")), select(_events.c.case_id.label("id"))).subquery()
     return list(session.scalars(select(ids.c.id).order_by(ids.c.id)))
 

@@ -43,13 +43,18 @@ def _settings(args):
         now = parse_now(args.now) if args.now else None
     except ValueError:
         raise InvalidInput(f"--now: '{args.now}' is not an ISO-8601 date-time") from None
-    return Settings.from_env(os.environ, db_url=args.db, user=args.user, now=now)
+    from pathlib import Path
+
+    policy = Path(args.policy) if args.policy else None
+    return Settings.from_env(os.environ, db_url=args.db, user=args.user, now=now, policy_path=policy)
 
 
 def _print_error(err) -> None:
-    from ..errors import FormInvalid
+    from ..errors import FormInvalid, NotAllowed
 
-    if isinstance(err, FormInvalid):
+    if isinstance(err, NotAllowed):
+        print(str(err), file=sys.stderr)  # "not allowed: <user> may not <action> <resource>"
+    elif isinstance(err, FormInvalid):
         print("form data is invalid:", file=sys.stderr)
         for path, message in err.errors:
             print(f"{path}: {message}", file=sys.stderr)

@@ -39,10 +39,9 @@ def _data(text: str | None) -> dict:
 
 def validate(args, settings) -> int:
     from ..bundle import collect
-    from ..validation import validate_files
 
+    problems = _engine(settings).validate(args.paths)
     files = collect(args.paths)
-    problems = validate_files(files, settings.schema_dirs)
     if args.json:
         print_json([{"path": p.path, "line": p.line, "element_id": p.element_id, "message": p.message}
                     for p in problems])
@@ -133,9 +132,10 @@ def complete(args, settings) -> int:
 
 
 def claim(args, settings) -> int:
-    _engine(settings).claim_task(args.task_id)
+    engine = _engine(settings)
+    engine.claim_task(args.task_id, take_over=args.take_over)
     if args.json:
-        print_json({"id": args.task_id, "assignee": settings.user})
+        print_json({"id": args.task_id, "assignee": engine.identity()[0]})
     return 0
 
 
@@ -190,9 +190,11 @@ def worker(args, settings) -> int:
 
 
 def users_add(args, settings) -> int:
-    user = _engine(settings).add_user(args.name, args.role, args.gemeente)
+    user = _engine(settings).add_user(args.name, args.role, args.gemeente, args.region, args.all, args.force)
     if args.json:
         print_json(user.to_json())
+    else:
+        print(f"{user.name}: " + ", ".join(f"{g.role} in {g.scope}" for g in user.grants))
     return 0
 
 
@@ -201,13 +203,72 @@ def users_list(args, settings) -> int:
     if args.json:
         print_json([u.to_json() for u in users])
     else:
-        print_table(["name", "roles", "gemeenten"],
-                    [(u.name, ", ".join(u.roles), ", ".join(u.gemeenten)) for u in users])
+        print_table(["name", "grants"], [(u.name, _grants_text(u)) for u in users])
     return 0
 
 
 def users_remove(args, settings) -> int:
-    _engine(settings).remove_user(args.name)
+    _engine(settings).remove_user(args.name, args.role)
+    return 0
+
+
+def whoami(args, settings) -> int:
+    user = _engine(settings).whoami()
+    if args.json:
+        print_json(user.to_json())
+        return 0
+    via = f" (impersonated by {user.impersonated_by})" if user.impersonated_by else ""
+    print(f"{user.name}{via}" + ("" if user.known else ": not in the user directory (may do nothing)"))
+    for grant in user.grants:
+        print(f"  {grant.role} in {grant.scope}")
+    return 0
+
+
+def _grants_text(user) -> str:
+    scopes: dict[str, list[str]] = {}
+    for grant in user.grants:
+        scopes.setdefault(grant.role, []).append(grant.scope)
+    return "; ".join(f"{role} in {', '.join(where)}" for role, where in scopes.items()) or "-"
+
+
+def regions_add(args, settings) -> int:
+    region = _engine(settings).add_region(args.name, args.gemeente, args.force)
+    if args.json:
+        print_json(region)
+    else:
+        print(f"{args.name}: {', '.join(region[args.name])}")
+    return 0
+
+
+def regions_list(args, settings) -> int:
+    regions = _engine(settings).list_regions()
+    if args.json:
+        print_json(regions)
+    else:
+        print_table(["region", "gemeenten"], [(name, ", ".join(codes)) for name, codes in regions.items()])
+    return 0
+
+
+def regions_remove(args, settings) -> int:
+    _engine(settings).remove_region(args.name)
+    return 0
+
+
+def access_log(args, settings) -> int:
+    engine = _engine(settings)
+    if args.verify:
+        findings = engine.verify_access_log()
+        for finding in findings:
+            print(finding)
+        if not findings:
+            print("access log: chain intact", file=sys.stderr)
+        return 1 if findings else 0
+    entries = engine.access_log(limit=args.limit, actor=args.actor, case_id=args.case, type=args.type)
+    if args.json:
+        print_json([e.to_json() for e in entries])
+    else:
+        print_table(["at", "type", "actor", "action", "resource", "outcome"],
+                    [(e.at, e.type, e.actor, e.action, e.resource, e.outcome) for e in entries])
     return 0
 
 
@@ -231,10 +292,8 @@ def demo(args, settings) -> int:
 
 def test(args, settings) -> int:
     from ..scenarios.report import render_text, to_json
-    from ..scenarios.suite import run_suite
 
-    suite = run_suite(args.path, keyword=args.keyword, min_coverage=args.min_coverage,
-                      schema_dirs=settings.schema_dirs)
+    suite = _engine(settings).run_scenarios(args.path, keyword=args.keyword, min_coverage=args.min_coverage)
     if args.json:
         print_json(to_json(suite))
     else:

@@ -12,6 +12,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="database URL (env TRAJECT_DB; default sqlite:///traject.db)")
     parser.add_argument("--user", help="acting user (env TRAJECT_USER; default the OS login)")
     parser.add_argument("--now", help="engine clock as ISO-8601, e.g. 2026-03-01T09:00:00+01:00")
+    parser.add_argument("--policy", metavar="FILE",
+                        help="rights policy of this installation, TOML or YAML (env TRAJECT_POLICY)")
     parser.add_argument("--json", dest="global_json", action="store_true",
                         help="print JSON (also accepted after the command)")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -48,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="form data as JSON, or @FILE")
     p = command("claim", commands.claim, "claim an open task for the acting user")
     p.add_argument("task_id", metavar="TASK_ID")
+    p.add_argument("--take-over", action="store_true",
+                   help="take over a task someone else holds (coordinators; recorded as task_taken_over)")
     p = command("release", commands.release, "release a claimed task")
     p.add_argument("task_id", metavar="TASK_ID")
 
@@ -69,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-coverage", type=float, metavar="N", help="exit 1 if total node coverage is below N%%")
 
     _users(sub)
+    _regions(sub)
+    command("whoami", commands.whoami, "show the acting user and their grants (role, scope)")
+    p = command("access-log", commands.access_log, "show the access log: refusals, dossier reads and "
+                "administrative commands (who, what, when, outcome)")
+    p.add_argument("--limit", type=int, default=100, help="newest N entries (default 100)")
+    p.add_argument("--actor", help="only this user")
+    p.add_argument("--case", help="only entries about this case")
+    p.add_argument("--type", help="only this type (access_denied, dossier_viewed, task_viewed, admin_command)")
+    p.add_argument("--verify", action="store_true", help="check the log's hash chain; exit 1 on findings")
     p = command("tui", commands.tui, "open the caseworker app", json_flag=False)
     p = command("demo", commands.demo, "create a demo database with generated people", json_flag=False)
     p.add_argument("--people", type=int, default=50, help="number of generated cases (default 50)")
@@ -80,20 +93,48 @@ def _users(sub) -> None:
     users = sub.add_parser("users", help="manage the user directory (roles per gemeente)",
                            description="manage the user directory (roles per gemeente)")
     users_sub = users.add_subparsers(title="user commands", metavar="ACTION")
-    p = users_sub.add_parser("add", help="add a user, or add roles/gemeenten to one",
-                             description="add a user, or add roles/gemeenten to one")
+    p = users_sub.add_parser("add", help="add a user, or grants to one: each --role in each scope",
+                             description="add a user, or grants to one: each --role in each scope "
+                             "(--gemeente, --region or --all). The first user of a database must be a beheerder.")
     p.add_argument("name")
-    p.add_argument("--role", action="append", default=[], help="role (lane name); may repeat")
-    p.add_argument("--gemeente", action="append", default=[], help="municipality code; may repeat")
+    p.add_argument("--role", action="append", default=[],
+                   help="a lane name (klantmanager, coordinator, ...), beheerder, ontwerper, auditor, worker "
+                        "or uitvoerder:ORGANISATIE; may repeat")
+    p.add_argument("--gemeente", action="append", default=[], help="CBS municipality code (GM0363); may repeat")
+    p.add_argument("--region", action="append", default=[], help="a region (traject regions add); may repeat")
+    p.add_argument("--all", action="store_true", help="every gemeente")
+    p.add_argument("--force", action="store_true", help="accept a role no process knows or a non-CBS code")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=commands.users_add)
     p = users_sub.add_parser("list", help="list users", description="list users")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=commands.users_list)
-    p = users_sub.add_parser("remove", help="remove a user", description="remove a user")
+    p = users_sub.add_parser("remove", help="remove a user, or only their grants of some roles",
+                             description="remove a user, or only their grants of some roles")
     p.add_argument("name")
+    p.add_argument("--role", action="append", default=[], help="only the grants of this role; may repeat")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=commands.users_remove)
+
+
+def _regions(sub) -> None:
+    regions = sub.add_parser("regions", help="manage regions (named sets of gemeenten, scopes of grants)",
+                             description="manage regions (named sets of gemeenten, scopes of grants)")
+    actions = regions.add_subparsers(title="region commands", metavar="ACTION")
+    p = actions.add_parser("add", help="create a region or add gemeenten to it",
+                           description="create a region or add gemeenten to it")
+    p.add_argument("name", metavar="REGIO")
+    p.add_argument("--gemeente", action="append", default=[], help="CBS municipality code; may repeat")
+    p.add_argument("--force", action="store_true", help="accept a code that is not GM + 4 digits")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=commands.regions_add)
+    p = actions.add_parser("list", help="list regions", description="list regions")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=commands.regions_list)
+    p = actions.add_parser("remove", help="remove a region no grant uses", description="remove a region")
+    p.add_argument("name", metavar="REGIO")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=commands.regions_remove)
 
 
 def _audit(sub) -> None:

@@ -5,7 +5,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ..errors import EngineError
+from ..errors import EngineError, NotAllowed
 from .formdata import FormDataGenerator
 from .people import PersonFactory
 
@@ -33,13 +33,24 @@ def seed_demo(settings, people: int = 50, seed: int = 2026) -> str:
 
     clock = MovableClock(datetime.now(UTC))
     engine = build_engine(settings, clock=clock)
+    me = engine.identity()[0]
+    if not engine.whoami().may("demo.seed"):
+        # Only a beheerder seeds into an existing directory; into a new one, the person seeding it becomes
+        # its first beheerder (and designer and auditor).
+        try:
+            existing = engine.list_users()
+        except NotAllowed:
+            existing = True
+        if existing:
+            raise engine.principal_refusal("demo.seed", "this database")
+        engine.add_user(me, ["beheerder", "ontwerper", "auditor"], everywhere=True)
     if engine.list_cases(limit=1):
         return "demo database already has cases: nothing added"
-    engine.deploy([processes_dir()], actor="demo")
+    engine.deploy([processes_dir()])
     startable = [p for p in engine.processes() if p.startable]
-    roles = sorted(set(DEMO_ROLES) | {r for r in _roles(engine)})
-    for user in {"demo", settings.user}:
-        engine.add_user(user, roles, GEMEENTEN)
+    roles = sorted(set(DEMO_ROLES) | engine.known_lanes())
+    for user in dict.fromkeys(("demo", me)):
+        engine.add_user(user, roles, GEMEENTEN, force=True)
     rng = random.Random(seed)
     factory = PersonFactory(seed)
     real_now = clock.now
@@ -50,17 +61,13 @@ def seed_demo(settings, people: int = 50, seed: int = 2026) -> str:
     return f"demo database ready: {people} cases over {len(startable)} processes in {len(GEMEENTEN)} gemeenten"
 
 
-def _roles(engine) -> set[str]:
-    return {t.role for t in engine.list_tasks(limit=500) if t.role}
-
-
 def _one_case(engine, clock, rng, factory, process, gemeente, real_now) -> None:
     person = factory.person(clock.now.date())
     forms = FormDataGenerator(rng, clock.now.date())
     fixed = {"naam": person.naam, "bsn": person.bsn, "geboortedatum": person.geboortedatum,
              "voertaal": person.voertaal, "datum_vestiging": (clock.now.date() - timedelta(days=30)).isoformat()}
     data = forms.generate(process.start_schema, fixed) if process.start_schema else fixed
-    case = engine.start_case(process.process_id, gemeente, data, actor="demo")
+    case = engine.start_case(process.process_id, gemeente, data)
     for _ in range(rng.randint(0, 8)):
         clock.now += timedelta(days=rng.randint(1, 12))
         if clock.now >= real_now:
@@ -72,7 +79,7 @@ def _one_case(engine, clock, rng, factory, process, gemeente, real_now) -> None:
         task = open_tasks[0]
         form = engine.get_form(task.id)
         try:
-            result = engine.complete_task(task.id, forms.generate(form.schema or {}, fixed), actor="demo")
+            result = engine.complete_task(task.id, forms.generate(form.schema or {}, fixed))
         except EngineError:
             break
         if result.status != "running":

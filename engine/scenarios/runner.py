@@ -76,13 +76,24 @@ class Workbench:
         settings = Settings(db_url=url, user=ACTOR, schema_dirs=tuple(schema_dirs))
         self.engine = Engine(settings, Database(url), self.clock, make_script_engine)
         try:
+            # The scenario user holds every lane of the processes under test (granted after the deploy,
+            # when the lanes are known), so scenarios go through the same rights checks as people do.
+            self.engine.add_user(ACTOR, ["beheerder", "ontwerper", "auditor"], everywhere=True)
             self.engine.deploy([self.folder], actor=ACTOR)
+            self._grant_lanes()
             self.startable = {p.process_id: p.startable for p in self.engine.processes()}
             self.catalog = flow_nodes(collect([self.folder]))
         except BaseException:
             self.close()
             raise
         self.element_names = element_names(self.catalog)
+
+    def _grant_lanes(self) -> None:
+        from ..rights.policy import SPECIAL
+
+        lanes = sorted(self.engine.known_lanes() - SPECIAL)
+        if lanes:
+            self.engine.add_user(ACTOR, lanes, everywhere=True, force=True)
 
     def run(self, scenario: Scenario) -> ScenarioResult:
         return _Run(self, scenario).execute()

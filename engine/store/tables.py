@@ -144,9 +144,61 @@ class Installation(Base):
 
 
 class User(Base):
+    """A person (or service account) in the user directory; what they may do is in their grants."""
+
     __tablename__ = "users"
 
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
-    roles: Mapped[list] = mapped_column(JSON, default=list)
-    gemeenten: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime]
+
+
+class UserGrant(Base):
+    """One (role, scope) of a user: scope_kind gemeente (a CBS code), region (a region name) or all ("*")."""
+
+    __tablename__ = "grants"
+    __table_args__ = (UniqueConstraint("user_name", "role", "scope_kind", "scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_name: Mapped[str] = mapped_column(ForeignKey("users.name", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(100))
+    scope_kind: Mapped[str] = mapped_column(String(10))
+    scope: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class Region(Base):
+    """A named set of gemeenten (a regional service), used as the scope of grants."""
+
+    __tablename__ = "regions"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class RegionMember(Base):
+    __tablename__ = "region_gemeenten"
+
+    region: Mapped[str] = mapped_column(ForeignKey("regions.name", ondelete="CASCADE"), primary_key=True)
+    gemeente: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class AccessEntry(Base):
+    """Append-only, hash-chained log of who processed what (VNG Logboek dataverwerkingen, BIO): refusals
+    (access_denied), reads of a person's data (dossier_viewed, task_viewed) and administrative commands,
+    each with its outcome. Never the data itself."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    type: Mapped[str] = mapped_column(String(40))  # access_denied | dossier_viewed | task_viewed | admin_command
+    actor: Mapped[str] = mapped_column(String(200))
+    via: Mapped[str | None] = mapped_column(String(200))  # the PostgreSQL login that impersonated the actor
+    action: Mapped[str] = mapped_column(String(60))
+    resource: Mapped[str] = mapped_column(String(400))
+    case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))  # ok | denied | failed
+    message: Mapped[str | None] = mapped_column(String(1000))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

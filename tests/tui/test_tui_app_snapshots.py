@@ -138,8 +138,8 @@ def audit_of(name: str, *keys: str):
 
 
 def test_audit_first_step(snap_compare, db):
-    assert snap_compare(make_app(db[0]), terminal_size=SIZE, run_before=audit_of("Lina Osman"))
+    assert snap_compare(make_app(db[0], user="olga"), terminal_size=SIZE, run_before=audit_of("Lina Osman"))
 
 
 def test_audit_later_step(snap_compare, db):
-    assert snap_compare(make_app(db[0]), terminal_size=SIZE, run_before=audit_of("Lina Osman", "right", "right"))
+    assert snap_compare(make_app(db[0], user="olga"), terminal_size=SIZE, run_before=audit_of("Lina Osman", "right", "right"))

@@ -44,7 +44,7 @@ def tamper(url: str, case_id: str, seq: int, **changes) -> None:
 
 async def test_the_case_picker_lists_cases_newest_first_and_searches_by_case_number(db):
     url, cases = db
-    app = make_app(url)
+    app = make_app(url, user="olga")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a")
@@ -65,7 +65,7 @@ async def test_the_case_picker_lists_cases_newest_first_and_searches_by_case_num
 
 async def test_stepping_through_a_case_shows_who_what_the_diff_and_the_open_tasks(db):
     url, cases = db
-    app = make_app(url)
+    app = make_app(url, user="olga")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_audit(pilot, "Lina Osman")
         assert screen.case_id == cases["Lina Osman"]
@@ -101,7 +101,7 @@ async def test_stepping_through_a_case_shows_who_what_the_diff_and_the_open_task
 async def test_a_tampered_event_shows_as_a_finding(db):
     url, cases = db
     tamper(url, cases["Sara Haddad"], 2, voertaal="Engels")
-    app = make_app(url)
+    app = make_app(url, user="olga")
     async with app.run_test(size=SIZE) as pilot:
         await open_audit(pilot, "Sara Haddad")
         verification = shown(app, "#audit-verification")
@@ -118,7 +118,7 @@ async def test_a_tampered_event_shows_as_a_finding(db):
 
 async def test_the_dossier_opens_the_audit_of_its_case_and_nothing_can_be_changed_there(db):
     url, cases = db
-    app = make_app(url)
+    app = make_app(url, user="kim")  # a klantmanager who is also the gemeente's auditor
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         worklist = app.screen
@@ -144,7 +144,7 @@ async def test_the_dossier_opens_the_audit_of_its_case_and_nothing_can_be_change
 
 async def test_the_auditor_view_in_english(db):
     url, _ = db
-    app = make_app(url, language="en")
+    app = make_app(url, user="olga", language="en")
     async with app.run_test(size=SIZE) as pilot:
         await open_audit(pilot, "Sara Haddad")
         assert shown(app, "#audit-verification").startswith("Verification: ok")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import tempfile
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -55,39 +56,52 @@ def fixed_uuids(seed: int = 4):
 
 
 def seed(db_url: str) -> dict[str, str]:
-    """Deploy the test processes, add users anna and bert, start PEOPLE's cases. Returns name -> case id."""
+    """Deploy the test processes, add users anna and bert, start PEOPLE's cases. Returns name -> case id.
+    Each person acts through their own Engine, as they would in the app (rights are checked per user)."""
     clock = MovingClock(NOW - timedelta(days=30))
-    engine = build_engine(Settings(db_url=db_url, user="seed"), clock=clock)
+    engines = {name: build_engine(Settings(db_url=db_url, user=name), clock=clock) for name in ("seed", "anna", "bert")}
+    engine = engines["seed"]
     cases: dict[str, str] = {}
     with fixed_uuids():
-        engine.deploy([ZAAK, INCIDENT], actor="seed")
+        engine.add_user("seed", ["beheerder", "ontwerper"], everywhere=True)
+        engine.deploy([ZAAK, INCIDENT])
+        engine.add_user("seed", ["klantmanager"], ["GM0363", "GM0344"])
         engine.add_user("anna", ["klantmanager"], ["GM0363"])
         engine.add_user("bert", ["klantmanager", "coordinator"], ["GM0363", "GM0344"])
+        engine.add_user("olga", ["auditor"], ["GM0363", "GM0344"])  # an auditor: read-only, no worklist
+        engine.add_user("kim", ["klantmanager", "auditor"], ["GM0363"])
+        engine.add_user("vwn1", ["uitvoerder:vwn"], ["GM0363"])  # an outside executor (TUI_POLICY: its lanes)
         for index, (name, bsn, gemeente, days, steps, claimer) in enumerate(PEOPLE):
             clock.now = NOW - timedelta(days=days, minutes=index)
             data = {"naam": name, "bsn": bsn, "datum_vestiging": "2025-11-15"}
-            case = engine.start_case("tui_zaak", gemeente, data, actor="seed")
+            case = engine.start_case("tui_zaak", gemeente, data)
             cases[name] = case.id
             for step in range(steps):
                 clock.now += timedelta(hours=1)
                 task = engine.list_tasks(case_id=case.id)[0]
-                engine.complete_task(task.id, STEP_DATA[step], actor="anna")
+                engines["anna" if gemeente == "GM0363" else "bert"].complete_task(task.id, STEP_DATA[step])
             if claimer:
-                engine.claim_task(engine.list_tasks(case_id=case.id)[0].id, actor=claimer)
+                engines[claimer].claim_task(engine.list_tasks(case_id=case.id)[0].id)
         clock.now = NOW - timedelta(days=8)
         broken = engine.start_case("incident", "GM0363", {"naam": "Eva Jansen", "bsn": "999888777", "deler": 0})
         cases["Eva Jansen"] = broken.id
         clock.now += timedelta(hours=2)
-        engine.complete_task(engine.list_tasks(case_id=broken.id)[0].id, {}, actor="anna")  # script fails
-    engine.db.dispose()
+        engines["anna"].complete_task(engine.list_tasks(case_id=broken.id)[0].id, {})  # script fails
+    for each in engines.values():
+        each.db.dispose()
     return cases
 
 
 STEP_DATA = [{"voertaal": "Arabisch", "aantal_sessies": 2}, {"workshop_datum": "2026-03-20"}]
 
 
+# VluchtelingenWerk does the klantmanager's work under a processing agreement (as in variant B).
+TUI_POLICY = Path(tempfile.mkdtemp(prefix="traject-tui-policy-")) / "policy.toml"
+TUI_POLICY.write_text('[organisations.vwn]\nlanes = ["klantmanager"]\n', encoding="utf-8")
+
+
 def make_app(db_url: str, user: str = "anna", language: str = "nl") -> TrajectApp:
-    engine = build_engine(Settings(db_url=db_url, user=user, now=NOW, language=language))
+    engine = build_engine(Settings(db_url=db_url, user=user, now=NOW, language=language, policy_path=TUI_POLICY))
     return TrajectApp(engine)
 
 

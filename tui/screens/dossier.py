@@ -120,6 +120,12 @@ class DossierScreen(EngineScreen):
             self.app.pop_screen()
             self.app.show_error(message.error)
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        user = self.app.user
+        if action == "audit" and user is not None:
+            return user.may("audit.replay")  # hidden for caseworkers: the audit view is the auditors'
+        return True
+
     def action_audit(self) -> None:
         from tui.screens.audit import AuditScreen
 

@@ -27,8 +27,8 @@ def next_task(open_tasks: tuple[WorkItem, ...], user: UserInfo | None) -> WorkIt
     mine = [item for item in open_tasks if item.assignee == user.name]
     if mine:
         return mine[0]
-    return next((item for item in open_tasks if item.assignee is None and item.gemeente in user.gemeenten
-                 and (item.role is None or item.role in user.roles)), None)
+    # The engine lists only the open tasks this user may see, so any unclaimed one is theirs to take.
+    return next((item for item in open_tasks if item.assignee is None), None)
 
 
 class TaskScreen(EngineScreen):
@@ -56,21 +56,24 @@ class TaskScreen(EngineScreen):
         super().__init__(classes="task-screen")
         self.task_id = task_id
         self.spec: FormSpec | None = None
-        self.case: CaseDetail | None = None
+        self.case: CaseDetail | None = None  # stays None for an outside executor (no dossier rights)
         self.sending = False
         bind(self, [("escape", "back", "action.back"), ("ctrl+s", "submit", "action.save")])
 
     def compose(self) -> ComposeResult:
         yield self.header()
-        if self.spec is None or self.case is None:
+        if self.spec is None:
             yield Static(t("task.loading"), id="task-title")
             yield Footer(compact=True)
             return
         yield Static(self.title_line(), id="task-title")
+        if self.spec.assignee and self.spec.assignee != self.engine.identity()[0]:
+            yield Static(t("task.held_by", name=self.spec.assignee), id="task-held-by")
         with Vertical(id="task-body"):
             narrow = self.app.size.width < WIDE
-            with Collapsible(title=t("task.case_data"), collapsed=narrow, id="task-side"):
-                yield Static(render_rows(key_rows(self.case, self.engine.clock())), id="task-case-data")
+            if self.case is not None:
+                with Collapsible(title=t("task.case_data"), collapsed=narrow, id="task-side"):
+                    yield Static(render_rows(key_rows(self.case, self.engine.clock())), id="task-case-data")
             with Vertical(id="task-main"):
                 with Collapsible(title=t("task.instructions"), collapsed=False, id="task-instructions"):
                     with VerticalScroll(id="task-instructions-scroll"):
@@ -80,13 +83,15 @@ class TaskScreen(EngineScreen):
         yield Footer(compact=True)
 
     def title_line(self) -> Content:
-        summary, item = self.case.summary, self.work_item()
+        item = self.work_item()
         parts: list = [(self.spec.title, "bold")]
-        if summary.person_name:
-            parts += [" · ", summary.person_name]
-        if summary.bsn:
-            parts += [" ", (mask_bsn(summary.bsn), "$text-muted")]
-        parts += [" · ", summary.gemeente]
+        if self.case is not None:
+            summary = self.case.summary
+            if summary.person_name:
+                parts += [" · ", summary.person_name]
+            if summary.bsn:
+                parts += [" ", (mask_bsn(summary.bsn), "$text-muted")]
+            parts += [" · ", summary.gemeente]
         if item and item.due:
             parts += [" · ", t("col.due"), " ", fmt_date(item.due), " (", days_left_text(item.due, self.engine.clock()), ")"]
         return Content.assemble(*parts)
@@ -100,7 +105,8 @@ class TaskScreen(EngineScreen):
     @work(thread=True, exclusive=True, group="task", exit_on_error=False)
     def load(self) -> None:
         form = self.engine.get_form(self.task_id)
-        case = self.engine.show_case(form.case_id)
+        user = self.app.user
+        case = self.engine.show_case(form.case_id) if user is None or user.may("case.view") else None
         self.post_message(self.Loaded(form, case))
 
     async def on_task_screen_loaded(self, message: Loaded) -> None:

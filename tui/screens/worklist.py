@@ -43,7 +43,7 @@ class Query:
                   "offset": offset}
         if self.view == MINE:
             return TaskFilter(assignee=user.name, **common)
-        return TaskFilter(roles=tuple(user.roles), gemeenten=tuple(user.gemeenten), **common)
+        return TaskFilter(**common)  # the team: the engine lists only what this user's grants reach
 
 
 class WorklistScreen(EngineScreen):
@@ -58,6 +58,11 @@ class WorklistScreen(EngineScreen):
         def __init__(self, name: str) -> None:
             super().__init__()
             self.name = name
+
+    class NoWorklist(Message):
+        def __init__(self, user: UserInfo) -> None:
+            super().__init__()
+            self.user = user
 
     class Claimed(Message):
         def __init__(self, released: bool) -> None:
@@ -122,10 +127,13 @@ class WorklistScreen(EngineScreen):
         self.fetching = True
         user = self.app.user
         if user is None:
-            user = self.engine.get_user(self.engine.settings.user)
-            if user is None:
-                self.post_message(self.IdentityUnknown(self.engine.settings.user))
+            user = self.engine.whoami()
+            if not user.known:
+                self.post_message(self.IdentityUnknown(user.name))
                 return
+        if not user.may("task.list"):  # an auditor, designer or administrator: no worklist of their own
+            self.post_message(self.NoWorklist(user))
+            return
         items = self.engine.list_tasks(query.task_filter(user, offset))
         if still_wanted():
             self.post_message(self.Loaded(user, items[:PAGE], offset, len(items) > PAGE))
@@ -134,6 +142,7 @@ class WorklistScreen(EngineScreen):
         self.fetching = False
         if self.app.user is None:
             self.app.set_user(message.user)
+            self.refresh_bindings()
             self.query_one("#role", Select).set_options([(role, role) for role in message.user.roles])
         table = self.query_one(RowTable)
         keep = self.selected().id if message.offset == 0 and self.selected() else None
@@ -148,6 +157,25 @@ class WorklistScreen(EngineScreen):
         if keep and keep in {item.id for item in self.items}:
             table.move_cursor(row=table.get_row_index(keep))
         self.show_status()
+
+    def on_worklist_screen_no_worklist(self, message: NoWorklist) -> None:
+        self.fetching = False
+        self.app.set_user(message.user)
+        self.refresh_bindings()
+        auditor = message.user.may("audit.replay")
+        self.query_one("#worklist-status", Static).update(t("worklist.no_worklist_auditor" if auditor
+                                                            else "worklist.no_worklist"))
+
+    # Actions the user's grants do not allow are hidden from the footer and do nothing.
+    ACTION_ABILITIES = {"audit": "audit.replay", "new_case": "case.start", "dossier": "case.view",
+                        "claim": "task.claim"}
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        needed = self.ACTION_ABILITIES.get(action)
+        user = self.app.user
+        if needed is None or user is None:
+            return True
+        return user.may(needed)
 
     def on_worklist_screen_identity_unknown(self, message: IdentityUnknown) -> None:
         from tui.screens.unknown_user import UnknownUserScreen

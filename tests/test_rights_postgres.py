@@ -1,0 +1,75 @@
+"""PostgreSQL: the database login is the acting user, and row-level security is a second wall.
+
+A caseworker's own PostgreSQL role, connecting directly with psycopg, sees only the rows of its gemeenten;
+`--user` does not let that login act as someone else."""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import uuid
+
+import psycopg
+import pytest
+
+from engine.cli import main
+
+from conftest import TESTS
+
+RECHTEN = str(TESTS / "bpmn" / "rechten")
+PERSON = json.dumps({"naam": "Fatima el Amrani", "bsn": "111222333"})
+
+
+@pytest.fixture
+def pg(cli, db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("row-level security and database logins are PostgreSQL's")
+    role = f"km_{uuid.uuid4().hex[:10]}"
+    cli.ok("deploy", RECHTEN)
+    cli.ok("users", "add", role, "--role", "klantmanager", "--gemeente", "GM0001")  # creates the login role
+    for gemeente in ("GM0001", "GM0014"):
+        cli.ok("start", "rechten", "--gemeente", gemeente, "--data", PERSON)
+    yield cli, role, db_url.replace("postgres@", f"{role}@", 1)
+    with psycopg.connect(_dsn(db_url), autocommit=True) as conn:
+        conn.execute(f'DROP OWNED BY "{role}"')
+        conn.execute(f'DROP ROLE "{role}"')
+
+
+def _dsn(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def run(url: str, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--db", url, *args])
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_caseworkers_own_login_sees_only_its_gemeenten_rows(pg):
+    cli, role, url = pg
+    with psycopg.connect(_dsn(url)) as conn:
+        assert conn.execute("SELECT current_user").fetchone()[0] == role
+        assert {r[0] for r in conn.execute("SELECT gemeente FROM cases")} == {"GM0001"}
+        assert {r[0] for r in conn.execute("SELECT gemeente FROM work_items")} == {"GM0001"}
+        case_ids = {r[0] for r in conn.execute("SELECT case_id FROM events")}
+        assert case_ids == {r[0] for r in conn.execute("SELECT id FROM cases")}
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f"INSERT INTO grants (user_name, role, scope_kind, scope, created_at, created_by) "
+                         f"VALUES ('{role}', 'klantmanager', 'all', '*', now(), '{role}')")
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_the_login_acts_and_user_does_not_change_who(pg):
+    cli, role, url = pg
+    code, out, _ = run(url, "whoami", "--json")
+    assert code == 0 and json.loads(out)["name"] == role
+    code, out, _ = run(url, "tasks", "--json")
+    assert code == 0 and {t["gemeente"] for t in json.loads(out)} == {"GM0001"}
+    code, _, err = run(url, "--user", "tester", "tasks")
+    assert code == 4 and err.startswith(f"not allowed: {role} may not act as tester")
+    code, _, err = run(url, "--user", "tester", "deploy", RECHTEN)
+    assert code == 4
+    denied = cli.ok("access-log", "--type", "access_denied", "--actor", role)
+    assert denied and denied[0]["action"] == "impersonate"
