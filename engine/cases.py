@@ -92,6 +92,23 @@ def fire_timers(session: Session, ctx: CaseContext, case_id: str) -> bool:
     return True
 
 
+def record_failure(session: Session, ctx: CaseContext, case_id: str, command: str, message: str) -> None:
+    """Mark a case `error` after a command on it failed outside the script sandbox's wrapping (an
+    unreadable stored workflow, a bug): the workflow is left as it was, the incident is recorded.
+
+    The incident_raised event follows no command event, so a replay takes it as information only
+    and the state digest it carries is that of the last event: the state did not change.
+    """
+    case = repo.case_for_update(session, case_id)
+    last = repo.last_event(session, case_id)
+    case.status = "error"
+    case.incident = {"task": None, "message": message, "at": ctx.clock().isoformat()}
+    case.updated_at = ctx.clock()
+    repo.append_event(session, case_id=case.id, type="incident_raised", at=ctx.clock(), actor=ctx.actor,
+                      definition_id=case.definition_id, data={"message": message, "command": command},
+                      state_digest=last.state_digest if last else None)
+
+
 def work_item(session: Session, task_id: str) -> WorkItem:
     item = session.get(WorkItem, task_id)
     if item is not None:

@@ -16,7 +16,7 @@ from .errors import Conflict, InvalidInput, NotFound
 from .settings import Settings
 from .store import repo
 from .store.db import Database
-from .store.tables import Case, Event, User
+from .store.tables import Case, Event, User, WorkItem
 from .views import (
     CaseDetail,
     CaseSummary,
@@ -103,8 +103,12 @@ class Engine:
         cases, forms, instances = _runtime()
         actor = actor or self.settings.user
         with self.db.transaction() as session:
-            item = cases.work_item(session, task_id)
-            case = repo.case_for_update(session, item.case_id)
+            # Lock first, then read the assignee: read before the lock, two claims on PostgreSQL both
+            # saw "unclaimed" and both succeeded (SQLite's BEGIN IMMEDIATE serialised them already).
+            case = cases.lock_case_of_task(session, task_id)
+            item = session.get(WorkItem, task_id, populate_existing=True)
+            if item is None:
+                raise Conflict(f"task {task_id} is no longer open (completed by someone else)")
             if not release and item.assignee and item.assignee != actor:
                 raise Conflict(f"task {task_id} is already claimed by {item.assignee}")
             item.assignee = None if release else actor
@@ -125,9 +129,22 @@ class Engine:
             due = list(session.scalars(stmt.limit(limit) if limit else stmt))
         moved = 0
         for case_id in due:
-            with self.db.transaction() as session:
-                moved += cases.fire_timers(session, self._ctx(None), case_id)
+            moved += self._fire_one(cases, case_id)
         return moved
+
+    def _fire_one(self, cases, case_id: str) -> int:
+        """One case in isolation: whatever goes wrong in it becomes its incident, never the worker's end
+        (a case failing here would otherwise stop every case due after it)."""
+        try:
+            with self.db.transaction() as session:
+                return int(cases.fire_timers(session, self._ctx(None), case_id))
+        except Conflict:
+            return 0  # another worker or a caseworker moved it at the same time; it is due again next poll
+        except Exception as err:  # noqa: BLE001 - rolled back above; recorded below in its own transaction
+            message = f"{type(err).__name__}: {err}"[:1000]
+        with self.db.transaction() as session:
+            cases.record_failure(session, self._ctx(None), case_id, "timer_fired", message)
+        return 0
 
     # -- reading -----------------------------------------------------------------------------
     def list_tasks(self, task_filter: TaskFilter | None = None, **kwargs) -> list:
