@@ -217,7 +217,9 @@ def _deadline(data: dict) -> datetime | None:
 
 
 def require_gemeente(gemeente: str) -> str:
+    from .inputs import MAX_GEMEENTE, check_text
+
     code = (gemeente or "").strip()
     if not code:
         raise InvalidInput("--gemeente is required (a municipality code, e.g. GM0363)")
-    return code
+    return check_text(code, "--gemeente", MAX_GEMEENTE)

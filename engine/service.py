@@ -13,6 +13,7 @@ from . import deployment, worklist
 from .bundle import collect
 from .clock import Clock, fixed_clock
 from .errors import Conflict, InvalidInput, NotFound
+from .inputs import check_data
 from .settings import Settings
 from .store import repo
 from .store.db import Database
@@ -61,6 +62,7 @@ class Engine:
         from .definitions import build_processes
 
         builds = build_processes(collect(paths), self.settings.schema_dirs)
+        self.db.allow_create()  # deploying is how an installation starts
         with self.db.transaction() as session:
             return deployment.store_builds(session, builds, actor or self.settings.user, self.clock())
 
@@ -73,7 +75,7 @@ class Engine:
                    actor: str | None = None) -> CaseSummary:
         cases, forms, instances = _runtime()
         gemeente = cases.require_gemeente(gemeente)
-        data = data or {}
+        data = check_data(data or {})
         with self.db.transaction() as session:
             definition = repo.latest_definition(session, process_id)
             if definition is None:
@@ -88,7 +90,7 @@ class Engine:
 
     def complete_task(self, task_id: str, data: dict | None = None, actor: str | None = None) -> CompletionResult:
         cases, forms, instances = _runtime()
-        data = data or {}
+        data = check_data(data or {})
         with self.db.transaction() as session:
             case = cases.lock_case_of_task(session, task_id)
             item = cases.work_item(session, task_id)
@@ -209,6 +211,7 @@ class Engine:
     def add_user(self, name: str, roles: Sequence[str], gemeenten: Sequence[str]) -> UserInfo:
         if not name.strip():
             raise InvalidInput("a user needs a name")
+        self.db.allow_create()  # the first administrator may be added before anything is deployed
         with self.db.transaction() as session:
             user = session.get(User, name)
             if user is None:

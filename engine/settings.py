@@ -21,12 +21,12 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str], **overrides) -> Settings:
         """Build settings from TRAJECT_* variables; explicit (non-None) overrides win."""
-        from .clock import parse_now
+        from .inputs import parse_clock
 
         values = {
             "db_url": env.get("TRAJECT_DB") or DEFAULT_DB,
             "user": env.get("TRAJECT_USER") or _login_name(),
-            "now": parse_now(env["TRAJECT_NOW"]) if env.get("TRAJECT_NOW") else None,
+            "now": parse_clock(env["TRAJECT_NOW"], "TRAJECT_NOW") if env.get("TRAJECT_NOW") else None,
             "language": env.get("TRAJECT_LANG") or "nl",
         }
         values.update({k: v for k, v in overrides.items() if v is not None})

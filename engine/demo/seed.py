@@ -33,6 +33,7 @@ def seed_demo(settings, people: int = 50, seed: int = 2026) -> str:
 
     clock = MovableClock(datetime.now(UTC))
     engine = build_engine(settings, clock=clock)
+    engine.db.allow_create()  # demo makes its database when there is none
     if engine.list_cases(limit=1):
         return "demo database already has cases: nothing added"
     engine.deploy([processes_dir()], actor="demo")
