@@ -12,7 +12,7 @@ from sqlalchemy import select
 from . import deployment, worklist
 from .bundle import collect
 from .clock import Clock, fixed_clock
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import ClockBehind, Conflict, InvalidInput, NotFound
 from .inputs import check_data
 from .settings import Settings
 from .store import repo
@@ -142,6 +142,8 @@ class Engine:
                 return int(cases.fire_timers(session, self._ctx(None), case_id))
         except Conflict:
             return 0  # another worker or a caseworker moved it at the same time; it is due again next poll
+        except ClockBehind:
+            return 0  # its last event is later than this worker's clock: not due yet by its own history
         except Exception as err:  # noqa: BLE001 - rolled back above; recorded below in its own transaction
             message = f"{type(err).__name__}: {err}"[:1000]
         with self.db.transaction() as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 
 import pytest
 from audit_support import QuietCli, fill, sql, sqlite_copy
@@ -217,3 +218,18 @@ def test_unparsable_values_are_findings_not_crashes(cli, db, filled, column, val
     assert only_case_flagged(cli, filled.full)[0] == (kind, 2)
     assert cli("audit", "replay", filled.full).code == 1
     assert cli("audit", "export", "--out", "log.xes").code == 0
+
+
+def test_a_history_whose_times_run_backwards(cli, db, filled):
+    """Written by an engine that still took any --now (1970 here), chained and anchored correctly."""
+    (row,) = sql(db, "SELECT * FROM events WHERE case_id = :c AND seq = 4", c=filled.partial)
+    at = datetime(1970, 1, 1, tzinfo=UTC)
+    new_hash = chain.event_hash(prev_hash=row.prev_hash, case_id=filled.partial, seq=4, type=row.type,
+                                task=row.task, actor=row.actor, at=at, definition_id=row.definition_id,
+                                payload_digest=row.payload_hash, state_digest=row.state_digest)
+    stored_at = at.replace(tzinfo=None) if db.startswith("sqlite") else at
+    sql(db, "UPDATE events SET at = :at, hash = :h WHERE case_id = :c AND seq = 4", at=stored_at, h=new_hash,
+        c=filled.partial)
+    sql(db, "UPDATE cases SET last_event_hash = :h WHERE id = :c", h=new_hash, c=filled.partial)
+    assert only_case_flagged(cli, filled.partial) == [("time_reversed", 4)]
+    assert "time runs backwards" in cli("audit", "verify", filled.partial).out

@@ -29,6 +29,7 @@ def verify_history(session: Session, history: CaseHistory, definitions: Definiti
     findings = [] if case is not None else [Finding(case_id, None, "missing_case",
                                                     "events exist but the case row was deleted")]
     findings += check_chain(case_id, events, case.last_event_hash if case is not None else None)
+    findings += time_order(case_id, events)
     started = next((e for e in events if e.type == "case_started"), None)
     definition, problem = _definition(session, definitions, started)
     steps = [Step(e, "not_replayed") for e in events]
@@ -51,6 +52,23 @@ def verify_history(session: Session, history: CaseHistory, definitions: Definiti
         gemeente=case.gemeente if case is not None else None, events=len(events),
         findings=tuple(findings), notes=notes)
     return Verified(result, steps, definition)
+
+
+def time_order(case_id: str, events) -> list[Finding]:
+    """Each event is dated no earlier than the one before it (the engine refuses an earlier clock), so
+    a history whose times run backwards was written with a clock set back, or edited. One finding per
+    step back."""
+    findings, latest = [], None
+    for event in events:
+        if event.at is None:  # unreadable time: reported by the chain check
+            continue
+        if latest is not None and event.at < latest.at:
+            findings.append(Finding(case_id, event.seq, "time_reversed",
+                                    f"dated {event.at.isoformat()}, before event {latest.seq} "
+                                    f"({latest.at.isoformat()})"))
+        else:
+            latest = event
+    return findings
 
 
 def _definition(session, definitions: Definitions, started) -> tuple[Definition | None, str | None]:

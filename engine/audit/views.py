@@ -15,6 +15,7 @@ KIND_LABELS = {
     "missing_case": "missing case row",
     "replay_divergence": "replay divergence",
     "state_mismatch": "stored state differs",
+    "time_reversed": "time runs backwards",
 }
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..audit import chain
-from ..errors import NotFound
+from ..errors import ClockBehind, NotFound
 from .tables import Case, DefinitionVersion, Event
 
 
@@ -43,6 +43,10 @@ def append_event(session: Session, *, case_id: str, type: str, at, actor: str | 
                  state_digest: str | None = None) -> Event:
     with session.no_autoflush:  # the case row is written once, with its new last_event_hash, below
         previous = last_event(session, case_id)
+    if previous is not None and at < previous.at:
+        # Every event goes through here, so this one check keeps every history in time order.
+        raise ClockBehind(f"the clock ({at.isoformat()}) is before case {case_id}'s last event "
+                          f"({previous.at.isoformat()}): a case's history cannot go back in time")
     seq = previous.seq + 1 if previous else 1
     prev_hash = previous.hash if previous else chain.GENESIS
     digest = chain.payload_hash(data)
