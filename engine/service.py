@@ -56,12 +56,12 @@ class Engine:
     def validate(self, paths: Sequence[str | Path]) -> list:
         from .validation import validate_files
 
-        return validate_files(collect(paths), self.settings.schema_dirs)
+        return validate_files(collect(paths, self.settings.max_model_bytes), self.settings.schema_dirs)
 
     def deploy(self, paths: Sequence[str | Path], actor: str | None = None) -> list[DeployResult]:
         from .definitions import build_processes
 
-        builds = build_processes(collect(paths), self.settings.schema_dirs)
+        builds = build_processes(collect(paths, self.settings.max_model_bytes), self.settings.schema_dirs)
         self.db.allow_create()  # deploying is how an installation starts
         with self.db.transaction() as session:
             return deployment.store_builds(session, builds, actor or self.settings.user, self.clock())

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .bundle import DEFAULT_MAX_MODEL_BYTES
+
 DEFAULT_DB = "sqlite:///traject.db"
 
 
@@ -17,6 +19,7 @@ class Settings:
     now: datetime | None = None  # fixed engine clock; None means real time
     language: str = "nl"
     schema_dirs: tuple[Path, ...] = field(default_factory=tuple)  # extra places to look for form files
+    max_model_bytes: int = DEFAULT_MAX_MODEL_BYTES  # per BPMN/DMN file
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], **overrides) -> Settings:
@@ -29,8 +32,22 @@ class Settings:
             "now": parse_clock(env["TRAJECT_NOW"], "TRAJECT_NOW") if env.get("TRAJECT_NOW") else None,
             "language": env.get("TRAJECT_LANG") or "nl",
         }
+        if env.get("TRAJECT_MAX_MODEL_MB"):
+            values["max_model_bytes"] = _megabytes(env["TRAJECT_MAX_MODEL_MB"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def _megabytes(text: str) -> int:
+    from .errors import InvalidInput
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 1024:  # nan fails too
+        raise InvalidInput(f"TRAJECT_MAX_MODEL_MB: '{text}' is not a size in MB between 0 and 1024")
+    return int(value * 1024 * 1024)
 
 
 def _login_name() -> str:

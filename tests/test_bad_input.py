@@ -138,3 +138,15 @@ def test_deploy_and_users_add_create_the_database(capsys, tmp_path, args):
     cli = Cli(capsys, f"sqlite:///{new}")
     assert cli(*args).code == 0 and new.exists()
     assert cli("audit", "verify", "--all").code == 0
+
+
+def test_a_model_file_over_the_size_limit_is_refused_before_it_is_read(cli, tmp_path, monkeypatch):
+    big = tmp_path / "groot.bpmn"
+    text = (TESTS / "bpmn" / "incident" / "incident.bpmn").read_text(encoding="utf-8")
+    big.write_text(text.replace("</bpmn:definitions>", "<!--" + "x" * (3 * 2 ** 20) + "-->\n</bpmn:definitions>"))
+    for command in ("validate", "deploy"):
+        one_line_error(cli(command, str(big)), 2, f"{big}: 3.0 MB is over the limit of 2 MB")
+    monkeypatch.setenv("TRAJECT_MAX_MODEL_MB", "4")  # configurable: then it is read and validated
+    assert cli("validate", str(big)).code == 0
+    monkeypatch.setenv("TRAJECT_MAX_MODEL_MB", "veel")
+    one_line_error(cli("validate", str(big)), 2, "TRAJECT_MAX_MODEL_MB: 'veel' is not a size in MB")

@@ -49,7 +49,7 @@ def validate(args, settings) -> int:
     from ..bundle import collect
     from ..validation import validate_files
 
-    files = collect(args.paths)
+    files = collect(args.paths, settings.max_model_bytes)
     problems = validate_files(files, settings.schema_dirs)
     if args.json:
         print_json([{"path": p.path, "line": p.line, "element_id": p.element_id, "message": p.message}
