@@ -16,6 +16,8 @@ KIND_LABELS = {
     "replay_divergence": "replay divergence",
     "state_mismatch": "stored state differs",
     "time_reversed": "time runs backwards",
+    "altered_row": "altered case row",
+    "altered_definition": "altered process version",
 }
 
 
