@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from . import instances
+from .audit import case_chain
 from .definitions import SpecCache
 from .errors import Conflict, InvalidInput, NotFound
 from .serialization import SERIALIZER_VERSION, dump_workflow, load_workflow
@@ -42,6 +43,7 @@ def start(session: Session, ctx: CaseContext, definition: DefinitionVersion, gem
         created_at=now, updated_at=now,
     )
     session.add(case)
+    case_chain.link(session, case, repo.audit_key(session), now)
     payload = {"process_id": definition.process_id, "gemeente": gemeente, "data": data}
     incident = _try(lambda: instances.advance(workflow, ctx.clock))
     if incident:  # keep the case as it was before its first step, with the incident beside it

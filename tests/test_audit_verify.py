@@ -320,3 +320,14 @@ def test_histories_written_before_the_keyed_chain_still_verify(cli, db, filled):
     # From there on its row is covered too.
     sql(db, "UPDATE cases SET gemeente = 'GM0999' WHERE id = :c", c=filled.partial)
     assert only_case_flagged(cli, filled.partial) == [("altered_row", None)]
+
+
+@pytest.mark.parametrize("which", ["partial", "incident"])  # one in the middle of the chain, the newest
+def test_a_case_deleted_as_a_whole(cli, db, filled, which):
+    case_id = getattr(filled, which)
+    sql(db, "DELETE FROM work_items WHERE case_id = :c", c=case_id)
+    sql(db, "DELETE FROM events WHERE case_id = :c", c=case_id)
+    sql(db, "DELETE FROM cases WHERE id = :c", c=case_id)
+    assert only_case_flagged(cli, case_id) == [("missing_case", None)]
+    result = cli("audit", "verify", "--all")
+    assert result.code == 1 and case_id in result.out and "the whole case was deleted" in result.out

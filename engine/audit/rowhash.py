@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from .chain import canonical
 
 CASE_FIELDS = ("id", "definition_id", "process_id", "gemeente", "status", "stage", "person_name", "bsn",
-               "next_timer_at", "deadline", "incident", "last_event_hash")
+               "next_timer_at", "deadline", "incident", "last_event_hash", "previous_case")
 ITEM_FIELDS = ("id", "process_id", "gemeente", "task", "title", "role", "form", "ui_form", "stage", "due_at",
                "assignee", "person_name", "bsn", "created_at")
 

@@ -81,6 +81,8 @@ class Case(Base):
     last_event_hash: Mapped[str | None] = mapped_column(String(64))
     # HMAC over this row's columns and its work items (engine.audit.rowhash); NULL before migration 0004.
     row_hash: Mapped[str | None] = mapped_column(String(64))
+    # The case started before this one in this installation (engine.audit.case_chain); NULL before 0004.
+    previous_case: Mapped[str | None] = mapped_column(String(36))
 
     __mapper_args__ = {"version_id_col": lock_version}
 
