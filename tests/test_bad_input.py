@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cli import Cli
-from conftest import PG_URL, TESTS
+from conftest import TESTS
 
 LIFECYCLE = str(TESTS / "bpmn" / "lifecycle")
 START = ("start", "aanvraag", "--gemeente", "GM0363")
@@ -83,16 +83,13 @@ def test_overlong_codes_and_names(deployed):
     assert no_cases(deployed)
 
 
-@pytest.mark.skipif(not PG_URL, reason="PostgreSQL enforces column lengths; needs TRAJECT_TEST_PG_URL")
-def test_a_value_longer_than_its_column_on_postgresql(capsys):
-    from conftest import _pg_schema_url
-
-    url, drop = _pg_schema_url(PG_URL)
-    try:
-        result = Cli(capsys, url)("users", "add", "n" * 300, "--role", "intake", "--gemeente", "GM0363")
+def test_a_value_longer_than_its_column(cli):
+    """PostgreSQL enforces column lengths (SQLite does not): the refusal is one line too."""
+    result = cli("users", "add", "n" * 300, "--role", "intake", "--gemeente", "GM0363")
+    if cli.db_url.startswith("sqlite"):
+        assert result.code == 0
+    else:
         one_line_error(result, 2, "the database refused a value")
-    finally:
-        drop()
 
 
 @pytest.mark.parametrize(("url", "fragment"), [
