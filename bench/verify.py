@@ -117,10 +117,14 @@ def copy_verifiable(db_url: str, db_path: Path, target_events: int) -> dict:
                 copy = list(row)
                 copy[ev["id"]], copy[ev["case_id"]] = None, new_id
                 copy[ev["prev_hash"]], copy[ev["hash"]] = prev, digest
+                if "hash_version" in ev:  # copies use the unkeyed chain (as before migration 0004): same cost
+                    copy[ev["hash_version"]] = None
                 new_events.append(copy)
                 prev = digest
             case_row = list(template)
             case_row[cs["id"]], case_row[cs["last_event_hash"]] = new_id, prev
+            if "row_hash" in cs:  # no work items are copied: no row hash, as a case from before 0004
+                case_row[cs["row_hash"]] = None
             con.execute(case_sql, case_row)
             con.executemany(event_sql, new_events)
             per_case.append((new_id, len(new_events)))

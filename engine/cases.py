@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from . import instances
+from .audit import case_chain
 from .definitions import SpecCache
 from .errors import Conflict, InvalidInput, NotFound
 from .serialization import SERIALIZER_VERSION, dump_workflow, load_workflow
@@ -42,6 +43,7 @@ def start(session: Session, ctx: CaseContext, definition: DefinitionVersion, gem
         created_at=now, updated_at=now,
     )
     session.add(case)
+    case_chain.link(session, case, repo.audit_key(session), now)
     payload = {"process_id": definition.process_id, "gemeente": gemeente, "data": data}
     incident = _try(lambda: instances.advance(workflow, ctx.clock))
     if incident:  # keep the case as it was before its first step, with the incident beside it
@@ -90,6 +92,23 @@ def fire_timers(session: Session, ctx: CaseContext, case_id: str) -> bool:
     payload = {"timers": [t.isoformat() for t in fired]}
     _record(session, ctx, case, workflow, digest, "timer_fired", payload, incident=incident)
     return True
+
+
+def record_failure(session: Session, ctx: CaseContext, case_id: str, command: str, message: str) -> None:
+    """Mark a case `error` after a command on it failed outside the script sandbox's wrapping (an
+    unreadable stored workflow, a bug): the workflow is left as it was, the incident is recorded.
+
+    The incident_raised event follows no command event, so a replay takes it as information only
+    and the state digest it carries is that of the last event: the state did not change.
+    """
+    case = repo.case_for_update(session, case_id)
+    last = repo.last_event(session, case_id)
+    case.status = "error"
+    case.incident = {"task": None, "message": message, "at": ctx.clock().isoformat()}
+    case.updated_at = ctx.clock()
+    repo.append_event(session, case_id=case.id, type="incident_raised", at=ctx.clock(), actor=ctx.actor,
+                      definition_id=case.definition_id, data={"message": message, "command": command},
+                      state_digest=last.state_digest if last else None)
 
 
 def work_item(session: Session, task_id: str) -> WorkItem:
@@ -200,7 +219,9 @@ def _deadline(data: dict) -> datetime | None:
 
 
 def require_gemeente(gemeente: str) -> str:
+    from .inputs import MAX_GEMEENTE, check_text
+
     code = (gemeente or "").strip()
     if not code:
         raise InvalidInput("--gemeente is required (a municipality code, e.g. GM0363)")
-    return code
+    return check_text(code, "--gemeente", MAX_GEMEENTE)

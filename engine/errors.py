@@ -27,6 +27,12 @@ class NotFound(InvalidInput):
     title = "Niet gevonden"
 
 
+class ClockBehind(InvalidInput):
+    """The engine clock is earlier than the case's last event: a history never runs backwards (exit 2)."""
+
+    title = "Klok loopt achter"
+
+
 class FormInvalid(InvalidInput):
     """Form data that fails its JSON Schema; `errors` lists (field_path, message) for every failing field."""
 

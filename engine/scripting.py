@@ -18,12 +18,17 @@ Writing back: a script runs on a deep copy of the data; only a successful run ch
 or changed variables stored, deleted ones removed, callables dropped, values made JSON-safe: dates to
 ISO text, tuples to lists, anything else non-JSON is an error naming the variable). So a failed script
 leaves the data as it was and never mutates nested values shared with earlier tasks.
-Limits: ``d["k"] += 1`` is refused by RestrictedPython; scripts have no time or memory limit.
+Limits: ``d["k"] += 1`` is refused by RestrictedPython. Repetition and power (``*``, ``**``, ``<<``,
+``pow`` and their in-place forms) go through a size guard: one result over MAX_ITEMS items or
+MAX_INT_BITS bits is refused, so ``"x" * 10**9`` is an incident instead of a worker killed by memory.
+Scripts have no time limit yet. A script can never raise past ``except Exception``: ``mro`` is
+refused and anything raised that is not an Exception becomes a ScriptRefused.
 """
 from __future__ import annotations
 
 import ast
 import calendar
+import contextlib
 import copy
 import functools
 import operator
@@ -109,6 +114,8 @@ HELPERS = {"now": now, "today": today, "parse_date": parse_date, "add_days": add
 def _getattr(obj, name):
     if name.startswith("_"):
         raise ScriptRefused(f"access to '{name}' is not allowed in scripts")
+    if name == "mro":  # Exception.mro()[1] is BaseException, which gets past every `except Exception`
+        raise ScriptRefused("access to 'mro' is not allowed in scripts")
     if name in ("now", "today", "utcnow") and (
             isinstance(obj, date) or (isinstance(obj, type) and issubclass(obj, date))):
         raise ScriptRefused(f"'{name}()' reads the wall clock; use the now() or today() helpers")
@@ -117,16 +124,59 @@ def _getattr(obj, name):
     return safer_getattr_raise(obj, name)
 
 
-_INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-            "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "|=": operator.ior,
-            "&=": operator.iand, "^=": operator.ixor, "<<=": operator.ilshift, ">>=": operator.irshift}
+# A result larger than this is refused before it is built (a 10**9 repeat takes GBs and minutes).
+MAX_ITEMS = 10_000_000  # characters of a text, items of a list or tuple, bytes
+MAX_INT_BITS = 1_000_000  # about 300 000 decimal digits
+
+
+def _too_big(what: str) -> ScriptRefused:
+    return ScriptRefused(f"{what} would be too large (scripts may build at most {MAX_ITEMS:,} items "
+                         f"or {MAX_INT_BITS:,}-bit numbers)")
+
+
+def _length(value) -> int | None:
+    return len(value) if isinstance(value, str | bytes | list | tuple | bytearray) else None
+
+
+def _mul(a, b):
+    """`a * b` with a size guard on sequence repetition."""
+    for seq, n in ((a, b), (b, a)):
+        size = _length(seq)
+        if size is not None and isinstance(n, int) and size * max(n, 0) > MAX_ITEMS:
+            raise _too_big("a repetition")
+    return a * b
+
+
+def _bits(value) -> int:
+    return abs(value).bit_length() if isinstance(value, int) else 0
+
+
+def _pow(a, b, mod=None):
+    """`a ** b` (and pow()) with a size guard on integer results."""
+    if mod is None and isinstance(a, int) and isinstance(b, int) and b > 0 and _bits(a) > 1:
+        if (_bits(a) - 1) * b > MAX_INT_BITS:
+            raise _too_big("a power")
+    return pow(a, b) if mod is None else pow(a, b, mod)
+
+
+def _lshift(a, b):
+    if isinstance(a, int) and isinstance(b, int) and a and _bits(a) + b > MAX_INT_BITS:
+        raise _too_big("a shift")
+    return a << b
+
+
+_GUARDED_OPS = {"*": _mul, "**": _pow, "<<": _lshift}
+_INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": _mul, "/=": operator.itruediv,
+            "//=": operator.ifloordiv, "%=": operator.imod, "**=": _pow, "|=": operator.ior,
+            "&=": operator.iand, "^=": operator.ixor, "<<=": _lshift, ">>=": operator.irshift}
 # Dropped: class building, setattr/delattr, and non-Exceptions (`raise SystemExit` would get past
 # Spiff's `except Exception` and end the CLI).
 _DROPPED = {"BaseException", "SystemExit", "KeyboardInterrupt", "GeneratorExit", "__build_class__",
             "setattr", "delattr"}
 _WHITELIST = (len, min, max, sum, sorted, reversed, any, all, abs, round, divmod, range, list, dict,
               set, tuple, str, int, float, bool, enumerate, zip, map, filter, isinstance)
-_BUILTINS = {k: v for k, v in safe_builtins.items() if k not in _DROPPED} | {f.__name__: f for f in _WHITELIST}
+_BUILTINS = ({k: v for k, v in safe_builtins.items() if k not in _DROPPED} | {f.__name__: f for f in _WHITELIST}
+             | {"pow": _pow})
 # Names people try that we leave out on purpose: their NameError gets a clearer message.
 _FORBIDDEN = {"open", "compile", "getattr", "globals", "locals", "vars", "type", "input", "breakpoint",
               "dir", "help", "setattr", "delattr", "memoryview", "SystemExit", "BaseException"}
@@ -143,6 +193,7 @@ _GLOBALS = {
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_apply_": lambda f, *args, **kwargs: f(*args, **kwargs),
     "_print_": PrintCollector,  # print() is accepted and discarded
+    "_binop_": lambda op, x, y: _GUARDED_OPS[op](x, y),
 }
 
 # ---- compiling -------------------------------------------------------------------------------------
@@ -166,6 +217,16 @@ class _Policy(RestrictingNodeTransformer):
     def visit_Import(self, node, what="imports"):
         self.error(node, f"{what} are not allowed in scripts")
         return node
+
+    def visit_BinOp(self, node):
+        """`a * b`, `a ** b` and `a << b` become `_binop_("*", a, b)`: the size guard above."""
+        node = self.node_contents_visit(node)
+        symbol = {ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<"}.get(type(node.op))
+        if symbol is None:
+            return node
+        call = ast.Call(func=ast.Name("_binop_", ast.Load()), args=[ast.Constant(symbol), node.left, node.right],
+                        keywords=[])
+        return ast.fix_missing_locations(ast.copy_location(call, node))
 
     visit_ImportFrom = visit_Import
     visit_ClassDef = functools.partialmethod(visit_Import, what="class definitions")
@@ -248,6 +309,22 @@ def _jsonable(value, key: str):
                     "data (use text, numbers, booleans, lists or dicts with text keys)")
 
 
+@contextlib.contextmanager
+def _contained():
+    """Whatever a script raises ends as an Exception, so Spiff's handlers and the worker's see it.
+
+    A BaseException (not reachable since 'mro' is refused, but the guard costs nothing) would pass every
+    `except Exception` and stop the command or the timer worker. KeyboardInterrupt is the user's Ctrl-C,
+    never the script's, so it passes.
+    """
+    try:
+        yield
+    except (Exception, KeyboardInterrupt):
+        raise
+    except BaseException as err:
+        raise ScriptRefused(f"raising {type(err).__name__} is not allowed in scripts") from None
+
+
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """Spiff also calls environment.evaluate directly (process completion conditions, message
     correlations), so the restrictions live here; the engine below only translates errors."""
@@ -261,11 +338,13 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         return {**HELPERS, **(external_context or {}), **context, **_GLOBALS}
 
     def evaluate(self, expression, context, external_context=None):
-        return eval(_compile(expression, "eval"), self._scope(context, external_context))
+        with _contained():
+            return eval(_compile(expression, "eval"), self._scope(context, external_context))
 
     def execute(self, script, context, external_context=None):
         scope = self._scope(copy.deepcopy(context), external_context)
-        exec(_compile(script, "exec"), scope)
+        with _contained():
+            exec(_compile(script, "exec"), scope)
         updates = {}
         for key, value in scope.items():
             if key in _GLOBALS or callable(value) or (

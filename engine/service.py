@@ -13,14 +13,15 @@ from . import deployment, worklist
 from .admin import AdminMethods
 from .bundle import collect
 from .clock import Clock, fixed_clock
-from .errors import Conflict, InvalidInput, NotAllowed, NotFound
+from .errors import ClockBehind, Conflict, InvalidInput, NotAllowed, NotFound
 from .guard import Guarded
+from .inputs import check_data
 from .rights import Resource
 from .rights.visibility import case_clause, task_clause
 from .settings import Settings
 from .store import repo
 from .store.db import Database
-from .store.tables import Case, Event
+from .store.tables import Case, Event, WorkItem
 from .views import (
     CaseDetail,
     CaseSummary,
@@ -62,7 +63,7 @@ class Engine(Guarded, AdminMethods):
 
         with self.command("process.validate", Resource("process files"), write=False):
             pass
-        return validate_files(collect(paths), self.settings.schema_dirs)
+        return validate_files(collect(paths, self.settings.max_model_bytes), self.settings.schema_dirs)
 
     def deploy(self, paths: Sequence[str | Path], actor: str | None = None) -> list[DeployResult]:
         from .definitions import build_processes
@@ -70,7 +71,7 @@ class Engine(Guarded, AdminMethods):
         self._same_actor(actor)
         with self.command("process.deploy", Resource(_paths_label(paths)), write=False):
             pass  # parsing takes seconds: checked first, outside the write transaction
-        builds = build_processes(collect(paths), self.settings.schema_dirs)
+        builds = build_processes(collect(paths, self.settings.max_model_bytes), self.settings.schema_dirs)
         with self.command("process.deploy", Resource(_paths_label(paths)), audit="process.deploy") as (session, who):
             return deployment.store_builds(session, builds, who.name, self.clock())
 
@@ -92,7 +93,7 @@ class Engine(Guarded, AdminMethods):
         cases, forms, instances = _runtime()
         self._same_actor(actor)
         gemeente = cases.require_gemeente(gemeente)
-        data = data or {}
+        data = check_data(data or {})
         with self.command("case.start", Resource(f"process {process_id} in {gemeente}", gemeente)) as (session, who):
             definition = repo.latest_definition(session, process_id)
             if definition is None:
@@ -108,7 +109,7 @@ class Engine(Guarded, AdminMethods):
     def complete_task(self, task_id: str, data: dict | None = None, actor: str | None = None) -> CompletionResult:
         cases, forms, instances = _runtime()
         self._same_actor(actor)
-        data = data or {}
+        data = check_data(data or {})
         with self.command("task.complete", Resource(f"task {task_id}")) as (session, who):
             case = cases.lock_case_of_task(session, task_id)
             item = cases.work_item(session, task_id)
@@ -130,9 +131,12 @@ class Engine(Guarded, AdminMethods):
         cases, forms, instances = _runtime()
         self._same_actor(actor)
         with self.command("task.claim" if not take_over else "task.takeover", Resource(f"task {task_id}")) as (session, who):
-            item = cases.work_item(session, task_id)
-            case = repo.case_for_update(session, item.case_id)  # lock first, then read the holder
-            session.refresh(item)
+            # Lock first, then read the assignee: read before the lock, two claims on PostgreSQL both
+            # saw "unclaimed" and both succeeded (SQLite's BEGIN IMMEDIATE serialised them already).
+            case = cases.lock_case_of_task(session, task_id)
+            item = session.get(WorkItem, task_id, populate_existing=True)
+            if item is None:
+                raise Conflict(f"task {task_id} is no longer open (completed by someone else)")
             resource = _task_resource(item)
             held_by_other = item.assignee is not None and item.assignee != who.name
             if held_by_other and not take_over and not release:
@@ -164,9 +168,27 @@ class Engine(Guarded, AdminMethods):
             actor = who.name
         moved = 0
         for case_id in due:
-            with self.db.transaction() as session:
-                moved += cases.fire_timers(session, self._ctx(actor), case_id)
+            moved += self._fire_one(cases, case_id, actor)
         return moved
+
+    def _fire_one(self, cases, case_id: str, actor: str) -> int:
+        """One case in isolation: whatever goes wrong in it becomes its incident, never the worker's end
+        (a case failing here would otherwise stop every case due after it)."""
+        try:
+            with self.db.transaction() as session:
+                return int(cases.fire_timers(session, self._ctx(actor), case_id))
+        except Conflict:
+            return 0  # another worker or a caseworker moved it at the same time; it is due again next poll
+        except ClockBehind:
+            return 0  # its last event is later than this worker's clock: not due yet by its own history
+        except Exception as err:  # noqa: BLE001 - rolled back above; recorded below in its own transaction
+            message = f"{type(err).__name__}: {err}"[:1000]
+        try:
+            with self.db.transaction() as session:
+                cases.record_failure(session, self._ctx(actor), case_id, "timer_fired", message)
+        except ClockBehind:
+            pass  # its history is later than this worker's clock: a worker with the right time records it
+        return 0
 
     # -- reading -----------------------------------------------------------------------------
     def list_tasks(self, task_filter: TaskFilter | None = None, **kwargs) -> list:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .bundle import DEFAULT_MAX_MODEL_BYTES
+
 DEFAULT_DB = "sqlite:///traject.db"
 
 
@@ -20,24 +22,39 @@ class Settings:
     now: datetime | None = None  # fixed engine clock; None means real time
     language: str = "nl"
     schema_dirs: tuple[Path, ...] = field(default_factory=tuple)  # extra places to look for form files
+    max_model_bytes: int = DEFAULT_MAX_MODEL_BYTES  # per BPMN/DMN file
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], **overrides) -> Settings:
         """Build settings from TRAJECT_* variables; explicit (non-None) overrides win."""
-        from .clock import parse_now
+        from .inputs import parse_clock
 
         values = {
             "db_url": env.get("TRAJECT_DB") or DEFAULT_DB,
             "user": env.get("TRAJECT_USER") or _login_name(),
             "user_explicit": bool(env.get("TRAJECT_USER")),
             "policy_path": Path(env["TRAJECT_POLICY"]) if env.get("TRAJECT_POLICY") else None,
-            "now": parse_now(env["TRAJECT_NOW"]) if env.get("TRAJECT_NOW") else None,
+            "now": parse_clock(env["TRAJECT_NOW"], "TRAJECT_NOW") if env.get("TRAJECT_NOW") else None,
             "language": env.get("TRAJECT_LANG") or "nl",
         }
+        if env.get("TRAJECT_MAX_MODEL_MB"):
+            values["max_model_bytes"] = _megabytes(env["TRAJECT_MAX_MODEL_MB"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         if overrides.get("user"):
             values["user_explicit"] = True
         return cls(**values)
+
+
+def _megabytes(text: str) -> int:
+    from .errors import InvalidInput
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 1024:  # nan fails too
+        raise InvalidInput(f"TRAJECT_MAX_MODEL_MB: '{text}' is not a size in MB between 0 and 1024")
+    return int(value * 1024 * 1024)
 
 
 def _login_name() -> str:

@@ -31,6 +31,7 @@ def _parser() -> etree.XMLParser:
 
 def parse_xml(content: bytes) -> etree._ElementTree:
     """Parse `content`, raising XmlProblem(line, message) for a DOCTYPE/ENTITY or malformed XML."""
+    _require_utf8(content)
     match = _DOCTYPE.search(content)
     if match:
         line = content.count(b"\n", 0, match.start()) + 1
@@ -40,3 +41,14 @@ def parse_xml(content: bytes) -> etree._ElementTree:
     except etree.XMLSyntaxError as err:
         line = err.lineno or (err.position[0] if getattr(err, "position", None) else 1)
         raise XmlProblem(line or 1, f"not well-formed XML: {err.msg}") from None
+
+
+def _require_utf8(content: bytes) -> None:
+    """Only UTF-8 (as the modelers save): the deployed version keeps its files as text, and the
+    DOCTYPE check above reads bytes, which a UTF-16 file would slip past."""
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = content.count(b"\n", 0, err.start) + 1
+        raise XmlProblem(line, f"not UTF-8 text (byte 0x{content[err.start]:02x}); save the file as UTF-8, "
+                               "as BPMN modelers do") from None

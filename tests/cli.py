@@ -19,13 +19,14 @@ class Result:
 
 
 class Cli:
-    def __init__(self, capsys, db_url: str, user: str = "tester"):
+    def __init__(self, capsys, db_url: str, user: str = "tester", setup_user: bool = True):
         from grants import grant_test_user
 
         self.capsys = capsys
         self.db_url = db_url
         self.user = user
-        grant_test_user(db_url, user)  # the test user exists with its grants, as a beheerder would set up
+        if setup_user:  # the test user exists with its grants, as a beheerder would set it up
+            grant_test_user(db_url, user)
 
     def __call__(self, *args: str, now: str | None = None, user: str | None = None) -> Result:
         argv = ["--db", self.db_url, "--user", user or self.user]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 
 import pytest
 from audit_support import QuietCli, fill, sql, sqlite_copy
@@ -79,20 +80,59 @@ def test_altered_payload(cli, db, filled):
     assert ("replay_divergence", 2) in found  # the altered data also changes what the replay produces
 
 
-def test_payload_rewritten_with_new_hashes_breaks_the_link(cli, db, filled):
-    """A tamperer who recomputes the payload hash and the event hash still breaks the next link."""
-    (row,) = sql(db, "SELECT * FROM events WHERE case_id = :c AND seq = 2", c=filled.full)
-    data = {"task_id": row.task_id, "data": {"naam": "Iemand Anders", "datum": "2026-03-02"}}
-    payload = chain.payload_hash(data)
-    at = build_engine(settings_for(db)).show_case(filled.full).events[1].at
-    new_hash = chain.event_hash(prev_hash=row.prev_hash, case_id=filled.full, seq=2, type=row.type, task=row.task,
+def audit_key(db) -> bytes:
+    """The installation's audit key, as someone who can read the database can read it."""
+    (row,) = sql(db, "SELECT value FROM installation WHERE name = 'audit_key'")
+    return bytes.fromhex(row.value)
+
+
+def rehash(db, case_id, seq, key, **changes):
+    """Rewrite event `seq` of a case with `changes` and a recomputed hash (keyed when `key` is given)."""
+    (row,) = sql(db, "SELECT * FROM events WHERE case_id = :c AND seq = :s", c=case_id, s=seq)
+    at = changes.get("at") or build_engine(settings_for(db)).show_case(case_id).events[seq - 1].at
+    payload = chain.payload_hash(changes["data"]) if "data" in changes else row.payload_hash
+    new_hash = chain.event_hash(prev_hash=row.prev_hash, case_id=case_id, seq=seq, type=row.type, task=row.task,
                                 actor=row.actor, at=at, definition_id=row.definition_id, payload_digest=payload,
-                                state_digest=row.state_digest)
-    sql(db, "UPDATE events SET data = :d, payload_hash = :p, hash = :h WHERE case_id = :c AND seq = 2",
-        d=json.dumps(data), p=payload, h=new_hash, c=filled.full)
+                                state_digest=row.state_digest, key=key)
+    stored_at = at.replace(tzinfo=None) if db.startswith("sqlite") else at
+    sql(db, "UPDATE events SET data = :d, payload_hash = :p, hash = :h, at = :at WHERE case_id = :c AND seq = :s",
+        d=json.dumps(changes.get("data", row.data if not isinstance(row.data, str) else json.loads(row.data))),
+        p=payload, h=new_hash, at=stored_at, c=case_id, s=seq)
+    return new_hash
+
+
+def test_payload_rewritten_with_an_unkeyed_hash_is_an_altered_event(cli, db, filled):
+    """Someone with the code but not the installation's key cannot re-sign an event."""
+    data = {"task_id": "x", "data": {"naam": "Iemand Anders", "datum": "2026-03-02"}}
+    rehash(db, filled.full, 2, None, data=data)
+    found = only_case_flagged(cli, filled.full)
+    assert ("altered_event", 2) in found and ("replay_divergence", 2) in found
+
+
+def test_payload_rewritten_with_new_keyed_hashes_breaks_the_link(cli, db, filled):
+    """A tamperer who has the key and recomputes the payload and event hash still breaks the next link."""
+    (row,) = sql(db, "SELECT task_id FROM events WHERE case_id = :c AND seq = 2", c=filled.full)
+    data = {"task_id": row.task_id, "data": {"naam": "Iemand Anders", "datum": "2026-03-02"}}
+    rehash(db, filled.full, 2, audit_key(db), data=data)
     found = only_case_flagged(cli, filled.full)
     assert ("broken_link", 3) in found
     assert ("replay_divergence", 2) in found
+
+
+def test_a_forged_event_appended_with_an_unkeyed_hash(cli, db, filled):
+    """Appended after the last event, linked to it and anchored on the case row: only the key is missing."""
+    (last,) = sql(db, "SELECT * FROM events WHERE case_id = :c AND seq = 4", c=filled.partial)
+    at = datetime(2026, 3, 6, tzinfo=UTC)
+    forged = chain.event_hash(prev_hash=last.hash, case_id=filled.partial, seq=5, type="task_claimed",
+                              task=last.task, actor="mallory", at=at, definition_id=last.definition_id,
+                              payload_digest=chain.payload_hash(None), state_digest=None)
+    sql(db, "INSERT INTO events (case_id, seq, type, task, task_id, actor, at, definition_id, data, payload_hash, "
+        "state_digest, prev_hash, hash, hash_version) VALUES (:c, 5, 'task_claimed', :t, :tid, 'mallory', :at, :d, "
+        "NULL, :p, NULL, :prev, :h, NULL)", c=filled.partial, t=last.task, tid=last.task_id,
+        at=at.replace(tzinfo=None) if db.startswith("sqlite") else at, d=last.definition_id,
+        p=chain.payload_hash(None), prev=last.hash, h=forged)
+    sql(db, "UPDATE cases SET last_event_hash = :h WHERE id = :c", h=forged, c=filled.partial)
+    assert ("altered_event", 5) in only_case_flagged(cli, filled.partial)
 
 
 @pytest.mark.parametrize("seq", [3, 4])
@@ -217,3 +257,77 @@ def test_unparsable_values_are_findings_not_crashes(cli, db, filled, column, val
     assert only_case_flagged(cli, filled.full)[0] == (kind, 2)
     assert cli("audit", "replay", filled.full).code == 1
     assert cli("audit", "export", "--out", "log.xes").code == 0
+
+
+def test_a_history_whose_times_run_backwards(cli, db, filled):
+    """Written by an engine that still took any --now (1970 here), signed, chained and anchored correctly."""
+    new_hash = rehash(db, filled.partial, 4, audit_key(db), at=datetime(1970, 1, 1, tzinfo=UTC))
+    sql(db, "UPDATE cases SET last_event_hash = :h WHERE id = :c", h=new_hash, c=filled.partial)
+    found = only_case_flagged(cli, filled.partial)
+    assert ("time_reversed", 4) in found
+    assert "time runs backwards" in cli("audit", "verify", filled.partial).out
+
+
+@pytest.mark.parametrize(("statement", "column"), [
+    ("UPDATE cases SET gemeente = 'GM0999' WHERE id = :c", "gemeente"),
+    ("UPDATE cases SET status = 'completed' WHERE id = :c", "status"),
+    ("UPDATE cases SET bsn = '999999990' WHERE id = :c", "bsn"),
+    ("UPDATE work_items SET assignee = 'mallory' WHERE case_id = :c", "work item assignee"),
+    ("UPDATE work_items SET role = 'coordinator' WHERE case_id = :c", "work item role"),
+    ("DELETE FROM work_items WHERE case_id = :c", "work item deleted"),
+])
+def test_edits_to_the_case_row_or_its_work_items(cli, db, filled, statement, column):
+    sql(db, statement, c=filled.partial)
+    found = only_case_flagged(cli, filled.partial)
+    assert ("altered_row", None) in found, column
+    assert "altered case row" in cli("audit", "verify", filled.partial).out
+
+
+def test_an_edited_form_schema_of_a_deployed_version(cli, db, filled):
+    (row,) = sql(db, "SELECT id, sources FROM definition_versions WHERE process_id = 'aanvraag'")
+    sources = row.sources if isinstance(row.sources, dict) else json.loads(row.sources)
+    schema = json.loads(sources["intake.schema.json"])
+    schema["required"] = []  # nothing required any more
+    sources["intake.schema.json"] = json.dumps(schema)
+    sql(db, "UPDATE definition_versions SET sources = :s WHERE id = :i", s=json.dumps(sources), i=row.id)
+    by_case = findings(cli)
+    assert ("altered_definition", 1) in by_case[filled.full] and ("altered_definition", 1) in by_case[filled.partial]
+    assert by_case[filled.incident] == []  # another process
+    assert "aanvraag:1: its stored files" in cli("audit", "verify", filled.full).out
+
+
+def test_histories_written_before_the_keyed_chain_still_verify(cli, db, filled):
+    """A database from before migration 0005: unkeyed hashes, no row hashes. It verifies as it did, and a
+    command on one of its cases continues the chain with keyed events."""
+    for case_id in (filled.full, filled.partial, filled.incident):
+        times = [e.at for e in build_engine(settings_for(db)).show_case(case_id).events]
+        previous = chain.GENESIS
+        for row in sql(db, "SELECT * FROM events WHERE case_id = :c ORDER BY seq", c=case_id):
+            unkeyed = chain.event_hash(prev_hash=previous, case_id=case_id, seq=row.seq, type=row.type,
+                                       task=row.task, actor=row.actor, at=times[row.seq - 1],
+                                       definition_id=row.definition_id, payload_digest=row.payload_hash,
+                                       state_digest=row.state_digest)
+            sql(db, "UPDATE events SET prev_hash = :p, hash = :h, hash_version = NULL WHERE case_id = :c "
+                "AND seq = :s", p=previous, h=unkeyed, c=case_id, s=row.seq)
+            previous = unkeyed
+        sql(db, "UPDATE cases SET last_event_hash = :h, row_hash = NULL WHERE id = :c", h=previous, c=case_id)
+    assert all(found == [] for found in findings(cli).values())
+    task = cli.ok("tasks", "--case", filled.partial)[0]["id"]
+    cli.ok("claim", task, now="2026-03-07T09:00:00+01:00")
+    assert all(found == [] for found in findings(cli).values())
+    (row,) = sql(db, "SELECT hash_version FROM events WHERE case_id = :c AND seq = 5", c=filled.partial)
+    assert row.hash_version == chain.KEYED
+    # From there on its row is covered too.
+    sql(db, "UPDATE cases SET gemeente = 'GM0999' WHERE id = :c", c=filled.partial)
+    assert only_case_flagged(cli, filled.partial) == [("altered_row", None)]
+
+
+@pytest.mark.parametrize("which", ["partial", "incident"])  # one in the middle of the chain, the newest
+def test_a_case_deleted_as_a_whole(cli, db, filled, which):
+    case_id = getattr(filled, which)
+    sql(db, "DELETE FROM work_items WHERE case_id = :c", c=case_id)
+    sql(db, "DELETE FROM events WHERE case_id = :c", c=case_id)
+    sql(db, "DELETE FROM cases WHERE id = :c", c=case_id)
+    assert only_case_flagged(cli, case_id) == [("missing_case", None)]
+    result = cli("audit", "verify", "--all")
+    assert result.code == 1 and case_id in result.out and "the whole case was deleted" in result.out

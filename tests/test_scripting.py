@@ -208,10 +208,40 @@ def test_pre_and_post_scripts_run_restricted():
     ("x = now().today()", "'today()' reads the wall clock"),
     ("raise SystemExit(1)", "'SystemExit' is not available in scripts"),
     ("class A:\n    pass", "class definitions are not allowed in scripts"),
+    ("raise Exception.mro()[1]()", "access to 'mro' is not allowed in scripts"),  # BaseException
+    ("x = str.mro()", "access to 'mro' is not allowed in scripts"),
+    # Values over the size guard: each would take GBs (and minutes) before failing, if it failed at all.
+    ("x = 'x' * 2 ** 31", "a repetition would be too large"),
+    ("x = 10 ** 9 * [0]", "a repetition would be too large"),
+    ("x = 'ab'\nx *= 10 ** 9", "a repetition would be too large"),
+    ("x = 10 ** 10 ** 8", "a power would be too large"),
+    ("x = pow(7, 10 ** 8)", "a power would be too large"),
+    ("x = 1 << 10 ** 9", "a shift would be too large"),
 ])
 def test_escapes_fail_with_a_clear_error_and_the_task_in_error(script, message):
     error, _task = failing_script(script, a=1)
     assert message in str(error)
+
+
+def test_arithmetic_under_the_size_guard_still_works():
+    wf = run_script("a = 3 * 4\nb = 2 ** 10\nc = 'ab' * 3\nd = -2 ** 3\ne = 2.0 ** 0.5\nf = pow(2, 5, 3)\n"
+                    "g = [0] * 3\nh = 1 << 8\nk = 5\nk *= 2\nm = 0 ** 5")
+    data = wf.last_task.data
+    assert (data["a"], data["b"], data["c"], data["d"], data["f"]) == (12, 1024, "ababab", -8, 2)
+    assert round(data["e"], 3) == 1.414 and data["g"] == [0, 0, 0] and data["h"] == 256 and data["k"] == 10
+    assert data["m"] == 0
+
+
+def test_anything_a_script_raises_stays_an_exception():
+    """Even a BaseException (were one reachable) ends as an Exception, so no `except Exception` is passed."""
+    from engine.scripting import RestrictedEnvironment
+
+    with pytest.raises(Exception, match="raising GeneratorExit is not allowed"):
+        RestrictedEnvironment().execute("x = stop()", {"stop": _raise_generator_exit})
+
+
+def _raise_generator_exit():
+    raise GeneratorExit
 
 
 def test_runtime_error_names_the_line_and_leaves_data_untouched():

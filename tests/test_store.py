@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 
 from engine.audit import chain
 from engine.store.db import HEAD_REVISION, Database
@@ -36,15 +36,17 @@ def test_every_event_is_linked_to_the_previous_one(capsys, db_url):
     engine = create_engine(db_url)
     with engine.connect() as conn:
         events = conn.execute(select(Event.__table__).where(Event.case_id == case_id).order_by(Event.seq)).all()
+        key = bytes.fromhex(conn.execute(text("SELECT value FROM installation WHERE name = 'audit_key'")).scalar())
     engine.dispose()
     previous = chain.GENESIS
     for event in events:
-        assert event.prev_hash == previous
+        assert event.prev_hash == previous and event.hash_version == chain.KEYED
         assert event.payload_hash == chain.payload_hash(event.data)
         assert event.hash == chain.event_hash(
             prev_hash=previous, case_id=case_id, seq=event.seq, type=event.type, task=event.task,
             actor=event.actor, at=event.at.replace(tzinfo=event.at.tzinfo or __import__("datetime").timezone.utc),
-            definition_id=event.definition_id, payload_digest=event.payload_hash, state_digest=event.state_digest)
+            definition_id=event.definition_id, payload_digest=event.payload_hash, state_digest=event.state_digest,
+            key=key)
         previous = event.hash
     assert [e.seq for e in events] == [1, 2]
 

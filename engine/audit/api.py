@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import select, union
 
 from ..errors import InvalidInput, NotFound
+from ..store import repo
 from ..store.tables import Case, Event
-from . import history, parallel
+from . import case_chain, history, parallel
 from .history import Definition, Definitions
 from .listing import build_steps, describe_difference
 from .replay import Replayer, replay
@@ -34,12 +35,21 @@ def verify_cases(db, spec_cache, script_engine_factory, case_ids: Sequence[str] 
     jobs = parallel.choose_jobs(jobs, len(ids), db.url, script_engine_factory)
     if jobs > 1:
         batches = list(history.batches(ids, size=100))  # small batches keep every worker busy to the end
-        return parallel.verify_in_workers(db.url, script_engine_factory, batches, jobs, on_batch)
-    definitions = Definitions(spec_cache)
-    results: list[CaseVerification] = []
-    for batch in history.batches(ids):
-        results += verify_batch(db, definitions, script_engine_factory, batch, on_batch)
-    return results
+        results = parallel.verify_in_workers(db.url, script_engine_factory, batches, jobs, on_batch)
+    else:
+        definitions = Definitions(spec_cache)
+        results = []
+        for batch in history.batches(ids):
+            results += verify_batch(db, definitions, script_engine_factory, batch, on_batch)
+    return results if case_ids else results + _deleted_cases(db)
+
+
+def _deleted_cases(db) -> list[CaseVerification]:
+    """Cases deleted as a whole (row and events): only the case index chain still names them."""
+    with db.transaction(write=False) as session:
+        found = case_chain.findings(session, repo.audit_key(session))
+    return [CaseVerification(case_id=f.case_id, process_id=None, definition_version=None, gemeente=None,
+                             events=0, findings=(f,)) for f in found]
 
 
 def verify_batch(db, definitions: Definitions, script_engine_factory, ids: Sequence[str],

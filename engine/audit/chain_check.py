@@ -26,18 +26,20 @@ def erased_seqs(events: Sequence) -> set[int]:
     return erased
 
 
-def check_chain(case_id: str, events: Sequence, anchor: str | None) -> list[Finding]:
-    """Findings for `events` (one case, ordered by seq); `anchor` is the case row's last_event_hash."""
+def check_chain(case_id: str, events: Sequence, anchor: str | None, key: bytes | None = None) -> list[Finding]:
+    """Findings for `events` (one case, ordered by seq); `anchor` is the case row's last_event_hash,
+    `key` the installation's audit key (for events with hash_version KEYED)."""
     findings: list[Finding] = []
     erased = erased_seqs(events)
     by_hash = {e.hash: e.seq for e in events}
     max_seq = max((e.seq for e in events), default=0)
     expected_seq, prev_hash, prev_seq, prev_bad = 1, chain.GENESIS, None, False
+    keyed_before = False  # an unkeyed event after a keyed one is a forgery by someone without the key
     for event in events:
         gap = event.seq > expected_seq
         if gap:
             findings.append(_missing(case_id, expected_seq, event.seq - 1))
-        header = _check_header(case_id, event, max_seq)
+        header = _check_header(case_id, event, max_seq, key, keyed_before)
         if header:
             findings.append(header)
         payload = _check_payload(case_id, event, erased)
@@ -46,27 +48,38 @@ def check_chain(case_id: str, events: Sequence, anchor: str | None) -> list[Find
         if event.prev_hash != prev_hash and not (gap or header or prev_bad):
             findings.append(_broken_link(case_id, event, prev_seq, by_hash.get(event.prev_hash)))
         expected_seq, prev_hash, prev_seq, prev_bad = event.seq + 1, event.hash, event.seq, bool(header)
+        keyed_before = keyed_before or _keyed(event)
     anchor_finding = _check_anchor(case_id, events, anchor, by_hash, prev_bad)
     if anchor_finding:
         findings.append(anchor_finding)
     return findings
 
 
-def _event_hash(case_id: str, event, seq: int) -> str:
+def _keyed(event) -> bool:
+    return getattr(event, "hash_version", None) == chain.KEYED
+
+
+def _event_hash(case_id: str, event, seq: int, key: bytes | None) -> str:
     if event.at is None:  # a time that does not parse (history.Unreadable): it was written over
         return ""
+    if _keyed(event) and key is None:
+        return ""  # the key is gone: nothing keyed can be confirmed
     return chain.event_hash(prev_hash=event.prev_hash, case_id=case_id, seq=seq, type=event.type,
                             task=event.task, actor=event.actor, at=event.at,
                             definition_id=event.definition_id, payload_digest=event.payload_hash,
-                            state_digest=event.state_digest)
+                            state_digest=event.state_digest, key=key if _keyed(event) else None)
 
 
-def _check_header(case_id: str, event, max_seq: int) -> Finding | None:
-    if _event_hash(case_id, event, event.seq) == event.hash:
+def _check_header(case_id: str, event, max_seq: int, key: bytes | None, keyed_before: bool) -> Finding | None:
+    if not _keyed(event) and (keyed_before or getattr(event, "hash_version", None) is not None):
+        return Finding(case_id, event.seq, "altered_event",
+                       "the event is not signed with the installation's audit key, although the events "
+                       "before it are: it was added or rewritten outside the engine")
+    if _event_hash(case_id, event, event.seq, key) == event.hash:
         return None
     # Only on failure: does the hash match another position? Then the row was moved, not edited.
     recorded = next((s for s in range(1, max_seq + 2)
-                     if s != event.seq and _event_hash(case_id, event, s) == event.hash), None)
+                     if s != event.seq and _event_hash(case_id, event, s, key) == event.hash), None)
     if recorded is not None:
         return Finding(case_id, event.seq, "reordered_event",
                        f"the event recorded as number {recorded} is stored as number {event.seq}")

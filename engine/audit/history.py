@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 from ..errors import NotFound
-from ..store.tables import Case, DefinitionVersion, Event
+from ..store.tables import Case, DefinitionVersion, Event, WorkItem
+from .rowhash import CASE_FIELDS, ITEM_FIELDS
 
 BATCH = 500  # cases per query: well under SQLite's bound-parameter limit, and a few MB of events
 
@@ -57,10 +58,23 @@ _events = Event.__table__
 _cases = Case.__table__
 EVENT_COLUMNS = [_events.c[name] for name in (
     "case_id", "seq", "type", "task", "task_id", "actor", "definition_id", "payload_hash", "state_digest",
-    "prev_hash", "hash")] + [type_coerce(_events.c.at, _LenientTime()).label("at"),
+    "prev_hash", "hash", "hash_version")] + [type_coerce(_events.c.at, _LenientTime()).label("at"),
                              type_coerce(_events.c.data, _LenientJSON()).label("data")]
-CASE_COLUMNS = [_cases.c[name] for name in (
-    "id", "process_id", "gemeente", "definition_id", "status", "last_event_hash")]
+_items = WorkItem.__table__
+
+
+def _lenient(column):
+    """Times and JSON read leniently (text written over them is a finding, not a crash)."""
+    if column.name in ("next_timer_at", "deadline", "due_at", "created_at"):
+        return type_coerce(column, _LenientTime()).label(column.name)
+    if column.name == "incident":
+        return type_coerce(column, _LenientJSON()).label(column.name)
+    return column
+
+
+CASE_COLUMNS = [_lenient(_cases.c[name]) for name in dict.fromkeys((
+    "id", "process_id", "gemeente", "definition_id", "status", "last_event_hash", "row_hash", *CASE_FIELDS))]
+ITEM_COLUMNS = [_lenient(_items.c[name]) for name in ("case_id", *ITEM_FIELDS)]
 
 
 @dataclass
@@ -68,6 +82,7 @@ class CaseHistory:
     case_id: str
     case: object | None  # the case row (CASE_COLUMNS, plus `workflow` when asked), None if it is missing
     events: list = field(default_factory=list)  # event rows ordered by seq
+    items: list = field(default_factory=list)  # its work_items rows (loaded for verification only)
 
 
 def case_ids(session: Session, gemeente: str | None = None, within: frozenset[str] | None = None) -> list[str]:
@@ -95,6 +110,9 @@ def load(session: Session, ids: Sequence[str], with_workflow: bool = False,
         stmt = stmt.where(_events.c.at >= since)
     for event in session.execute(stmt.order_by(_events.c.case_id, _events.c.seq)):
         histories[event.case_id].events.append(event)
+    if with_workflow:  # verification: the work items the row hash covers
+        for item in session.execute(select(*ITEM_COLUMNS).where(_items.c.case_id.in_(ids))):
+            histories[item.case_id].items.append(item)
     return [histories[case_id] for case_id in ids]
 
 
@@ -118,6 +136,7 @@ class Definition:
     version: int
     spec: object
     subprocess_specs: dict
+    altered: str | None = None  # why its stored files no longer match its content hash, if they do not
 
     @property
     def label(self) -> str:
@@ -158,6 +177,19 @@ class Definitions:
 
     def _remember(self, row: DefinitionVersion) -> Definition:
         spec, subs = self._specs.get(row.id, lambda: row.specs)
-        found = Definition(row.id, row.process_id, row.version, spec, subs)
+        found = Definition(row.id, row.process_id, row.version, spec, subs, _altered(row))
         self._loaded[row.id] = found
         return found
+
+
+def _altered(row: DefinitionVersion) -> str | None:
+    """The stored files (BPMN, DMN, form schemas) must still hash to the version's content hash: an
+    edited form schema changes what every later completion of its cases is validated against."""
+    from ..bundle import content_hash
+
+    sources = row.sources
+    if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
+        return "its stored files cannot be read"
+    if content_hash((name, text.encode("utf-8")) for name, text in sources.items()) == row.content_hash:
+        return None
+    return "its stored files (BPMN, DMN or form schemas) differ from what was deployed"

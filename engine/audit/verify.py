@@ -8,9 +8,12 @@ from sqlalchemy.orm import Session
 from .. import instances
 from ..errors import NotFound
 from ..serialization import load_workflow
+from ..store import repo
+from .chain import KEYED
 from .chain_check import check_chain
 from .history import CaseHistory, Definition, Definitions
 from .replay import Replayer, Step, replay
+from .rowhash import row_hash
 from .views import CaseVerification, Finding
 
 
@@ -28,9 +31,15 @@ def verify_history(session: Session, history: CaseHistory, definitions: Definiti
     case_id, case, events = history.case_id, history.case, history.events
     findings = [] if case is not None else [Finding(case_id, None, "missing_case",
                                                     "events exist but the case row was deleted")]
-    findings += check_chain(case_id, events, case.last_event_hash if case is not None else None)
+    key = repo.audit_key(session)
+    findings += check_chain(case_id, events, case.last_event_hash if case is not None else None, key)
+    findings += time_order(case_id, events)
+    findings += _row_findings(case_id, case, history.items, events, key)
     started = next((e for e in events if e.type == "case_started"), None)
     definition, problem = _definition(session, definitions, started)
+    if definition is not None and definition.altered:
+        findings.append(Finding(case_id, started.seq, "altered_definition",
+                                f"process version {definition.label}: {definition.altered}"))
     steps = [Step(e, "not_replayed") for e in events]
     if problem:
         findings.append(Finding(case_id, started.seq if started else None, "replay_divergence", problem))
@@ -51,6 +60,37 @@ def verify_history(session: Session, history: CaseHistory, definitions: Definiti
         gemeente=case.gemeente if case is not None else None, events=len(events),
         findings=tuple(findings), notes=notes)
     return Verified(result, steps, definition)
+
+
+def _row_findings(case_id: str, case, items, events, key: bytes | None) -> list[Finding]:
+    """The case row and its work items as the engine last wrote them (engine.audit.rowhash)."""
+    if case is None or key is None or not hasattr(case, "row_hash"):
+        return []
+    if case.row_hash is None:
+        if any(getattr(e, "hash_version", None) == KEYED for e in events):
+            return [Finding(case_id, None, "altered_row", "the case row's hash was removed")]
+        return []  # written before migration 0004 and not changed since
+    if row_hash(key, case, items) == case.row_hash:
+        return []
+    return [Finding(case_id, None, "altered_row", "the case row or its work items were changed outside the "
+                    "engine (gemeente, status, person, BSN, stage, timer, or a task's role, assignee or due date)")]
+
+
+def time_order(case_id: str, events) -> list[Finding]:
+    """Each event is dated no earlier than the one before it (the engine refuses an earlier clock), so
+    a history whose times run backwards was written with a clock set back, or edited. One finding per
+    step back."""
+    findings, latest = [], None
+    for event in events:
+        if event.at is None:  # unreadable time: reported by the chain check
+            continue
+        if latest is not None and event.at < latest.at:
+            findings.append(Finding(case_id, event.seq, "time_reversed",
+                                    f"dated {event.at.isoformat()}, before event {latest.seq} "
+                                    f"({latest.at.isoformat()})"))
+        else:
+            latest = event
+    return findings
 
 
 def _definition(session, definitions: Definitions, started) -> tuple[Definition | None, str | None]:

@@ -15,6 +15,9 @@ KIND_LABELS = {
     "missing_case": "missing case row",
     "replay_divergence": "replay divergence",
     "state_mismatch": "stored state differs",
+    "time_reversed": "time runs backwards",
+    "altered_row": "altered case row",
+    "altered_definition": "altered process version",
 }
 
 

@@ -13,7 +13,14 @@ from .parser import build_parser
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    problem = _undecodable_argument(sys.argv[1:] if argv is None else argv)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, or a bad argument (one line printed already): its exit code
+        return done.code if isinstance(done.code, int) else 2
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
@@ -31,22 +38,43 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as err:  # noqa: BLE001 - see _unexpected
+        return _unexpected(err)
     return code or 0
 
 
 def _settings(args):
-    from ..clock import parse_now
-    from ..errors import InvalidInput
-    from ..settings import Settings
-
-    try:
-        now = parse_now(args.now) if args.now else None
-    except ValueError:
-        raise InvalidInput(f"--now: '{args.now}' is not an ISO-8601 date-time") from None
     from pathlib import Path
 
+    from ..inputs import MAX_NAME, check_text, parse_clock
+    from ..settings import Settings
+
+    now = parse_clock(args.now) if args.now else None
     policy = Path(args.policy) if args.policy else None
-    return Settings.from_env(os.environ, db_url=args.db, user=args.user, now=now, policy_path=policy)
+    settings = Settings.from_env(os.environ, db_url=args.db, user=args.user, now=now, policy_path=policy)
+    check_text(settings.user, "--user (or TRAJECT_USER)", MAX_NAME)
+    return settings
+
+
+def _undecodable_argument(argv: list[str]) -> str | None:
+    """An argument that is not valid UTF-8 (Python hands such bytes over as lone surrogates)."""
+    from ..inputs import _encodable
+
+    bad = next((a for a in argv if not _encodable(a)), None)
+    if bad is None:
+        return None
+    shown = bad.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+    return f"error: argument '{shown[:80]}' is not valid UTF-8 text"
+
+
+def _unexpected(err: Exception) -> int:
+    """Last resort: an error nobody foresaw is one line, never a traceback (TRAJECT_TRACEBACK=1 shows it)."""
+    if os.environ.get("TRAJECT_TRACEBACK") == "1":
+        raise err
+    first_line = (str(err).strip().splitlines() or [""])[0][:300]
+    print(f"error: unexpected {type(err).__name__}: {first_line} (nothing was saved; "
+          "set TRAJECT_TRACEBACK=1 to see where)", file=sys.stderr)
+    return 1
 
 
 def _print_error(err) -> None:

@@ -24,14 +24,22 @@ def _data(text: str | None) -> dict:
     if text.startswith("@"):
         path = Path(text[1:])
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
         except OSError as err:
             raise InvalidInput(f"--data: cannot read {path}: {err.strerror}") from None
         source = str(path)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = raw.count(b"\n", 0, err.start) + 1
+            raise InvalidInput(f"{source}: line {line}: not UTF-8 text (byte 0x{raw[err.start]:02x}); "
+                               "save the file as UTF-8") from None
     try:
         value = json.loads(text)
     except json.JSONDecodeError as err:
         raise InvalidInput(f"{source}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    except RecursionError:  # the decoder recurses per level: a few thousand '[' are enough
+        raise InvalidInput(f"{source}: JSON nested too deeply") from None
     if not isinstance(value, dict):
         raise InvalidInput(f"{source}: form data must be a JSON object")
     return value
@@ -41,7 +49,7 @@ def validate(args, settings) -> int:
     from ..bundle import collect
 
     problems = _engine(settings).validate(args.paths)
-    files = collect(args.paths)
+    files = collect(args.paths, settings.max_model_bytes)
     if args.json:
         print_json([{"path": p.path, "line": p.line, "element_id": p.element_id, "message": p.message}
                     for p in problems])
@@ -186,7 +194,7 @@ def worker(args, settings) -> int:
             print(f"fired timers in {moved} case(s)")
         if args.once:
             return 0
-        time.sleep(args.interval)
+        time.sleep(args.interval)  # the parser keeps it between 0.1 s and a day
 
 
 def users_add(args, settings) -> int:

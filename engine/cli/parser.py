@@ -6,8 +6,33 @@ import argparse
 from . import commands
 
 
+def _bounded(kind, low, high):
+    """An argparse type: a number of `kind` between low and high, with a one-line error otherwise."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a {'whole ' if kind is int else ''}number") from None
+        if not low <= value <= high:  # also refuses nan: every comparison with it is false
+            raise argparse.ArgumentTypeError(f"{text} is not between {low} and {high}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in some messages
+    return parse
+
+
+COUNT = _bounded(int, 1, 1_000_000)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line (no usage block before them); subcommands inherit it."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="traject", description="Traject: run the participatieverklaringstraject as BPMN processes.")
     parser.add_argument("--db", help="database URL (env TRAJECT_DB; default sqlite:///traject.db)")
     parser.add_argument("--user", help="acting user (env TRAJECT_USER; default the OS login)")
@@ -41,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gemeente", help="only this municipality")
     p.add_argument("--role", help="only this role (lane)")
     p.add_argument("--assignee", help="only tasks claimed by this user")
-    p.add_argument("--limit", type=int, help="at most this many rows")
+    p.add_argument("--limit", type=COUNT, help="at most this many rows")
 
     p = command("form", commands.form, "show the form (JSON Schema) and current data of an open task")
     p.add_argument("task_id", metavar="TASK_ID")
@@ -63,14 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("worker", commands.worker, "fire due timers (and other due work)")
     p.add_argument("--once", action="store_true", help="do what is due now, then return")
-    p.add_argument("--interval", type=float, default=5.0, help="seconds between polls (default 5)")
+    p.add_argument("--interval", type=_bounded(float, 0.1, 86_400), default=5.0,
+                   help="seconds between polls (default 5)")
 
     p = command("test", commands.test, "run the scenario files (*.scenario.yaml) under PATH against its "
                 "processes in a temporary database; print pass/fail and flow-node coverage; exit 1 on a failure")
     p.add_argument("path", nargs="?", default="processes", metavar="PATH",
                    help="folder with BPMN/DMN files and scenarios (default: processes)")
     p.add_argument("-k", dest="keyword", metavar="SUBSTRING", help="only scenarios whose name or file contains this")
-    p.add_argument("--min-coverage", type=float, metavar="N", help="exit 1 if total node coverage is below N%%")
+    p.add_argument("--min-coverage", type=_bounded(float, 0, 100), metavar="N",
+                   help="exit 1 if total node coverage is below N%%")
 
     _users(sub)
     _regions(sub)
@@ -84,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verify", action="store_true", help="check the log's hash chain; exit 1 on findings")
     p = command("tui", commands.tui, "open the caseworker app", json_flag=False)
     p = command("demo", commands.demo, "create a demo database with generated people", json_flag=False)
-    p.add_argument("--people", type=int, default=50, help="number of generated cases (default 50)")
+    p.add_argument("--people", type=_bounded(int, 0, 100_000), default=50,
+                   help="number of generated cases (default 50)")
     _audit(sub)
     return parser
 
@@ -154,7 +182,7 @@ def _audit(sub) -> None:
                "process version; print ok or the findings per case; exit 1 on any finding")
     p.add_argument("case_ids", nargs="*", metavar="CASE_ID", help="cases to verify")
     p.add_argument("--all", action="store_true", help="verify every case")
-    p.add_argument("--jobs", type=int, metavar="N",
+    p.add_argument("--jobs", type=_bounded(int, 1, 256), metavar="N",
                    help="worker processes (default: one per CPU for large runs, else 1)")
     p = action("replay", audit.replay, "replay a case step by step (who did what and when, what changed); "
                "with --against, on another process version, showing where it would have diverged")

@@ -33,6 +33,7 @@ def seed_demo(settings, people: int = 50, seed: int = 2026) -> str:
 
     clock = MovableClock(datetime.now(UTC))
     engine = build_engine(settings, clock=clock)
+    engine.db.allow_create()  # demo makes its database when there is none
     me = engine.identity()[0]
     if not engine.whoami().may("demo.seed"):
         # Only a beheerder seeds into an existing directory; into a new one, the person seeding it becomes

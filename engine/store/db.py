@@ -12,15 +12,16 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine as SAEngine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import Conflict, EngineError
+from ..errors import Conflict, EngineError, InvalidInput
 
 # The newest Alembic revision in engine/migrations/versions. Checked with one cheap query so a plain
 # command does not import Alembic (about 0.1 s) unless the database really needs migrating.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -28,11 +29,16 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self.sa_engine = self._create_engine(url)
+        try:
+            self.sa_engine = self._create_engine(url)
+        except (ArgumentError, ImportError) as err:  # NoSuchModuleError is an ArgumentError
+            raise InvalidInput(f"--db: '{_shown(url)}' is not a database URL Traject can open "
+                               f"({_first_line(err)}); use sqlite:///FILE or postgresql+psycopg://...") from None
         self._writer = self.sa_engine.execution_options(traject_begin="IMMEDIATE")
         self._sessions = sessionmaker(bind=self.sa_engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(bind=self._writer, expire_on_commit=False)
         self._migrated = False
+        self._may_create = False
 
     def _create_engine(self, url: str) -> SAEngine:
         if not self.is_sqlite:
@@ -85,10 +91,42 @@ class Database:
 
                 sync_privileges(conn)
 
+    def allow_create(self) -> None:
+        """Let the next first connection create a missing SQLite file (deploy and users add do)."""
+        self._may_create = True
+
+    def _missing_sqlite_file(self) -> Path | None:
+        """The SQLite file the URL names, when it does not exist (connecting would create it empty)."""
+        if not self.is_sqlite or self._migrated:
+            return None
+        name = make_url(self.url).database
+        if not name or name == ":memory:" or name.startswith("file:"):
+            return None
+        path = Path(name)
+        return None if path.exists() else path
+
+    def _connect_checked(self) -> None:
+        """Migrate on first use; a database that cannot be reached is one line naming the URL.
+
+        A command that only reads or changes cases never creates a database: on a mistyped path it
+        would report an empty one (`audit verify`: "0 with findings", exit 0) as if all were well.
+        """
+        missing = None if self._may_create else self._missing_sqlite_file()
+        if missing is not None:
+            raise InvalidInput(f"--db: no database at {missing} (a new one is made by its first beheerder: "
+                               "traject users add NAME --role beheerder --all, or by traject demo)")
+        try:
+            self.ensure_migrated()
+        except DBAPIError as err:
+            if not err.connection_invalidated and not isinstance(err, OperationalError | InterfaceError):
+                raise
+            raise InvalidInput(f"--db: cannot open the database '{_shown(self.url)}': "
+                               f"{_first_line(err.orig or err)}") from None
+
     @contextlib.contextmanager
     def transaction(self, write: bool = True) -> Iterator[Session]:
         """One command, one transaction: commit on success, roll back on any error."""
-        self.ensure_migrated()
+        self._connect_checked()
         session = (self._write_sessions if write else self._sessions)()
         try:
             yield session
@@ -101,6 +139,9 @@ class Database:
             if "locked" in str(err).lower():
                 raise Conflict("de database is bezet door een andere opdracht; probeer het opnieuw") from None
             raise EngineError(f"database error: {err.orig}") from None
+        except DataError as err:  # e.g. a value longer than its column on PostgreSQL
+            session.rollback()
+            raise InvalidInput(f"the database refused a value: {_first_line(err.orig or err)}") from None
         except BaseException:
             session.rollback()
             raise
@@ -109,3 +150,15 @@ class Database:
 
     def dispose(self) -> None:
         self.sa_engine.dispose()
+
+
+def _shown(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL at all: show it as given, shortened
+        return url[:100]
+
+
+def _first_line(err) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0][:300]

@@ -4,9 +4,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..audit import chain
-from ..errors import NotFound
-from .tables import Case, DefinitionVersion, Event
+from ..audit import chain, rowhash
+from ..errors import ClockBehind, NotFound
+from .tables import Case, DefinitionVersion, Event, Installation, WorkItem
+
+AUDIT_KEY = "audit_key"
 
 
 def latest_definition(session: Session, process_id: str) -> DefinitionVersion | None:
@@ -43,31 +45,50 @@ def append_event(session: Session, *, case_id: str, type: str, at, actor: str | 
                  state_digest: str | None = None) -> Event:
     with session.no_autoflush:  # the case row is written once, with its new last_event_hash, below
         previous = last_event(session, case_id)
+    if previous is not None and at < previous.at:
+        # Every event goes through here, so this one check keeps every history in time order.
+        raise ClockBehind(f"the clock ({at.isoformat()}) is before case {case_id}'s last event "
+                          f"({previous.at.isoformat()}): a case's history cannot go back in time")
     seq = previous.seq + 1 if previous else 1
     prev_hash = previous.hash if previous else chain.GENESIS
     digest = chain.payload_hash(data)
+    key = audit_key(session)
     event = Event(
         case_id=case_id, seq=seq, type=type, task=task, task_id=task_id, actor=actor, at=at,
         definition_id=definition_id, data=data, payload_hash=digest, state_digest=state_digest,
-        prev_hash=prev_hash,
+        prev_hash=prev_hash, hash_version=chain.KEYED if key else None,
         hash=chain.event_hash(prev_hash=prev_hash, case_id=case_id, seq=seq, type=type, task=task,
                               actor=actor, at=at, definition_id=definition_id, payload_digest=digest,
-                              state_digest=state_digest),
+                              state_digest=state_digest, key=key),
     )
     session.add(event)
-    _anchor(session, case_id, event.hash)
+    _anchor(session, case_id, event.hash, key)
     session.flush()
     return event
 
 
-def _anchor(session: Session, case_id: str, event_hash: str) -> None:
+def audit_key(session: Session) -> bytes | None:
+    """The installation's key for the event chain and row hashes (made by migration 0004)."""
+    row = session.get(Installation, AUDIT_KEY)  # one primary-key read, then the session's identity map
+    return bytes.fromhex(row.value) if row is not None else None
+
+
+def _anchor(session: Session, case_id: str, event_hash: str, key: bytes | None) -> None:
     """Keep the newest event's hash on the case row. Deleting a case's last events leaves a chain that
-    is valid on its own; only this anchor shows it was longer (engine.audit.chain_check)."""
+    is valid on its own; only this anchor shows it was longer (engine.audit.chain_check).
+
+    Every command that changes a case or its work items appends an event after the change, so the row
+    hash written here covers the state the command leaves (engine.audit.rowhash)."""
     case = next((o for o in session.new if isinstance(o, Case) and o.id == case_id), None)  # just started
     if case is None:
         case = session.get(Case, case_id)  # in the identity map already: every caller has locked it
-    if case is not None:
-        case.last_event_hash = event_hash
+    if case is None:
+        return
+    case.last_event_hash = event_hash
+    if key is not None:
+        with session.no_autoflush:  # callers flushed their work items; the case row is written once
+            items = session.scalars(select(WorkItem).where(WorkItem.case_id == case_id)).all()
+        case.row_hash = rowhash.row_hash(key, case, items)
 
 
 def task_was_completed(session: Session, task_id: str) -> bool:

@@ -79,6 +79,10 @@ class Case(Base):
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
     # Hash of the case's newest event: deleting the last events leaves a valid shorter chain otherwise.
     last_event_hash: Mapped[str | None] = mapped_column(String(64))
+    # HMAC over this row's columns and its work items (engine.audit.rowhash); NULL before migration 0004.
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+    # The case started before this one in this installation (engine.audit.case_chain); NULL before 0004.
+    previous_case: Mapped[str | None] = mapped_column(String(36))
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -131,6 +135,7 @@ class Event(Base):
     state_digest: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    hash_version: Mapped[int | None]  # None: unkeyed SHA-256 (before migration 0004); 2: HMAC, audit key
 
 
 class Installation(Base):

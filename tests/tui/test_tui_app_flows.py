@@ -356,7 +356,7 @@ async def test_a_database_that_cannot_be_read_shows_the_error_modal(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ErrorModal)
-        assert app.screen.message.startswith("Er ging iets mis: OperationalError")
+        assert "no database at" in app.screen.message  # a typed engine error: its own message
         await pilot.press("escape")
         await settle(pilot)  # closing the error does not bring it straight back
         assert isinstance(app.screen, WorklistScreen)
@@ -364,3 +364,38 @@ async def test_a_database_that_cannot_be_read_shows_the_error_modal(tmp_path):
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, ErrorModal)
+
+
+async def test_a_script_raising_a_base_exception_shows_as_an_incident_not_a_frozen_app(tmp_path):
+    """`raise Exception.mro()[1]()` (BaseException) passed Textual's `except Exception` in the worker
+    thread: the app waited forever. Now the sandbox refuses it and the completion is an incident."""
+    from tui_app_fixtures import INCIDENT
+
+    from tui.app import TrajectApp
+
+    folder = tmp_path / "basis"
+    folder.mkdir()
+    source = (INCIDENT / "incident.bpmn").read_text(encoding="utf-8")
+    (folder / "incident.bpmn").write_text(source.replace("resultaat = 100 // deler",
+                                                         'raise Exception.mro()[1]("stop")'))
+    url = f"sqlite:///{tmp_path / 'traject.db'}"
+    seeder = build_engine(Settings(db_url=url, user="seed", now=NOW))
+    seeder.add_user("seed", ["beheerder", "ontwerper"], everywhere=True)
+    seeder.deploy([folder])
+    seeder.add_user("seed", ["klantmanager"], ["GM0363"])
+    seeder.add_user("anna", ["klantmanager"], ["GM0363"])
+    case = seeder.start_case("incident", "GM0363", {"naam": "Eva Jansen", "bsn": "999888777"})
+    seeder.db.dispose()
+    app = TrajectApp(build_engine(Settings(db_url=url, user="anna", now=NOW)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_person(pilot, "Eva Jansen")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskScreen)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorModal)
+        assert "access to 'mro' is not allowed in scripts" in app.screen.message
+    detail = build_engine(Settings(db_url=url, user="anna", now=NOW)).show_case(case.id)
+    assert detail.summary.status == "error" and detail.incident is not None
