@@ -23,6 +23,7 @@ Limits: ``d["k"] += 1`` is refused by RestrictedPython; scripts have no time or 
 from __future__ import annotations
 
 import ast
+import builtins
 import calendar
 import copy
 import functools
@@ -130,6 +131,8 @@ _BUILTINS = {k: v for k, v in safe_builtins.items() if k not in _DROPPED} | {f._
 # Names people try that we leave out on purpose: their NameError gets a clearer message.
 _FORBIDDEN = {"open", "compile", "getattr", "globals", "locals", "vars", "type", "input", "breakpoint",
               "dir", "help", "setattr", "delattr", "memoryview", "SystemExit", "BaseException"}
+_REFUSED_BUILTINS = (frozenset(n for n in dir(builtins) if not n.startswith("_")) | _FORBIDDEN) - set(
+    _BUILTINS) - set(HELPERS) - {"print"}  # print() goes to _print_, which discards it
 _SHADOWABLE = set(HELPERS) | {k for k in _BUILTINS if not k.startswith("_")}
 
 _GLOBALS = {
@@ -198,6 +201,26 @@ def check_syntax(source: str, mode: str) -> tuple[int | None, str] | None:
         _compile(source, mode)
     except SyntaxError as err:
         return err.lineno, err.msg
+    return _refused_builtin(source, mode)
+
+
+def _refused_builtin(source: str, mode: str) -> tuple[int | None, str] | None:
+    """A call of a Python builtin the sandbox leaves out (`open`, `locals`, `getattr`, `type`, ...).
+
+    Only calls count: a name like `type` may well be case data, but data is never called. A name the
+    script binds itself (assignment, def, loop variable) is the script's own.
+    """
+    text = source.strip() if mode == "eval" else textwrap.dedent(source)
+    skipped = source[: len(source) - len(source.lstrip())].count("\n") if mode == "eval" else 0
+    tree = ast.parse(text, mode=mode)
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            name = node.func.id
+            if name in _REFUSED_BUILTINS and name not in bound:
+                return node.lineno + skipped, f"'{name}' is not available in scripts (the sandbox leaves it out)"
     return None
 
 

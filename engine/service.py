@@ -21,10 +21,12 @@ from .views import (
     CaseDetail,
     CaseSummary,
     CompletionResult,
-    DeployResult,
+    Deployed,
+    ExternalItem,
     FormSpec,
     HistoryEntry,
     Incident,
+    MessageResult,
     ProcessInfo,
     UserInfo,
 )
@@ -57,12 +59,16 @@ class Engine:
 
         return validate_files(collect(paths), self.settings.schema_dirs)
 
-    def deploy(self, paths: Sequence[str | Path], actor: str | None = None) -> list[DeployResult]:
+    def deploy(self, paths: Sequence[str | Path], actor: str | None = None) -> Deployed:
+        """Validate and store a new version of every changed process. The result is the list of
+        DeployResults, with the validation notes (problems that do not block a deploy) as `.notes`."""
         from .definitions import build_processes
 
-        builds = build_processes(collect(paths), self.settings.schema_dirs)
+        notes: list = []
+        builds = build_processes(collect(paths), self.settings.schema_dirs, notes)
         with self.db.transaction() as session:
-            return deployment.store_builds(session, builds, actor or self.settings.user, self.clock())
+            results = deployment.store_builds(session, builds, actor or self.settings.user, self.clock())
+        return Deployed(results, notes=tuple(notes))
 
     def processes(self) -> list[ProcessInfo]:
         with self.db.transaction(write=False) as session:
@@ -129,6 +135,80 @@ class Engine:
                 moved += cases.fire_timers(session, self._ctx(None), case_id)
         return moved
 
+    # -- messages and external tasks ---------------------------------------------------------------
+    def deliver_message(self, name: str, case_id: str | None = None, correlate: dict | None = None,
+                        data: dict | None = None, gemeente: str | None = None,
+                        actor: str | None = None) -> MessageResult:
+        """Deliver message `name` to the waiting case it is meant for (by id or correlation), or start
+        the process whose message start event it is. One case per delivery unless declared broadcast."""
+        cases, forms, instances = _runtime()
+        from . import messages
+
+        if not (name or "").strip():
+            raise InvalidInput("a message needs a name")
+        correlate = {str(k): str(v) for k, v in (correlate or {}).items()}
+        data = data or {}
+        with self.db.transaction() as session:
+            if case_id and session.get(Case, case_id) is None:
+                raise NotFound(f"case '{case_id}' does not exist")
+            receivers = messages.find_receivers(session, name, case_id, correlate)
+            if len(receivers) > 1 and not all(r.broadcast for r in receivers):
+                raise InvalidInput(f"message '{name}' matches {len(receivers)} waiting cases; name one with "
+                                   "--case ID or --correlate KEY=VALUE (or declare the catch broadcast)")
+            if receivers:
+                ctx = self._ctx(actor)
+                moved = [messages.deliver_to(session, ctx, r, name, data, correlate) for r in receivers]
+                return MessageResult(name, False, tuple(self._summary(session, c) for c in moved))
+            definition = None if case_id else messages.starter(session, name)
+            if definition is None:
+                raise messages.no_receiver(name, case_id, correlate)
+            if not (gemeente or "").strip():
+                raise InvalidInput(f"message '{name}' starts process '{definition.process_id}': "
+                                   "--gemeente is required (a municipality code, e.g. GM0363)")
+            if definition.start_form:
+                forms.validate(self._source(definition, definition.start_form), data)
+            case = messages.start_by_message(session, self._ctx(actor), definition, gemeente.strip(), name, data)
+            return MessageResult(name, True, (self._summary(session, case),))
+
+    def fetch_external_tasks(self, topic: str, worker: str, lock: str | None = None,
+                             limit: int = 10) -> list[ExternalItem]:
+        """Lock and return up to `limit` due external tasks of `topic` for `worker` (lock: ISO duration)."""
+        from . import external
+
+        duration = external.parse_lock(lock)
+        if limit < 1:
+            raise InvalidInput("--limit must be at least 1")
+        with self.db.transaction() as session:
+            return external.fetch(session, topic, worker, duration, limit, self.clock())
+
+    def complete_external_task(self, item_id: str, data: dict | None = None, worker: str | None = None,
+                               actor: str | None = None) -> CaseSummary:
+        cases, forms, instances = _runtime()
+        from . import external
+
+        with self.db.transaction() as session:
+            item = external.locked_item(session, item_id, worker, self.clock())
+            case = external.complete(session, self._ctx(actor), item, data or {})
+            return self._summary(session, case)
+
+    def fail_external_task(self, item_id: str, message: str, retries: int = 0, worker: str | None = None,
+                           actor: str | None = None) -> CaseSummary:
+        from . import external
+
+        if not (message or "").strip():
+            raise InvalidInput("--message must say what went wrong")
+        with self.db.transaction() as session:
+            item = external.locked_item(session, item_id, worker, self.clock())
+            case = external.fail(session, self._ctx(actor), item, message.strip(), retries)
+            return self._summary(session, case)
+
+    def list_external_tasks(self, topic: str | None = None, case_id: str | None = None,
+                            limit: int = 200) -> list[ExternalItem]:
+        from . import external
+
+        with self.db.transaction(write=False) as session:
+            return external.list_items(session, topic, case_id, limit)
+
     # -- reading -----------------------------------------------------------------------------
     def list_tasks(self, task_filter: TaskFilter | None = None, **kwargs) -> list:
         with self.db.transaction(write=False) as session:
@@ -167,6 +247,7 @@ class Engine:
                 events=tuple(_history(e, self._version_of(session, e.definition_id)) for e in events),
                 incident=_incident(case),
                 waiting_timers=tuple(instances.waiting_timers(workflow)),
+                waiting_for=tuple(_waiting_for(workflow)),
             )
 
     def visited_nodes(self, case_id: str) -> set[tuple[str, str]]:
@@ -282,6 +363,12 @@ class Engine:
 
             self._specs = SpecCache()
         return self._specs
+
+
+def _waiting_for(workflow) -> list[str]:
+    from .waiting import waiting_for
+
+    return waiting_for(workflow)
 
 
 def _history(event: Event, version: int | None) -> HistoryEntry:

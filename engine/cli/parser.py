@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", dest="keyword", metavar="SUBSTRING", help="only scenarios whose name or file contains this")
     p.add_argument("--min-coverage", type=float, metavar="N", help="exit 1 if total node coverage is below N%%")
 
+    from . import external
+
+    external.add_parsers(sub, command)
     _users(sub)
     p = command("tui", commands.tui, "open the caseworker app", json_flag=False)
     p = command("demo", commands.demo, "create a demo database with generated people", json_flag=False)
