@@ -67,7 +67,12 @@ def _correlation(workflow, definition: MessageEventDefinition, data: dict) -> di
     """Each correlation property's retrieval expression evaluated on the waiting case's data. A property
     whose data is missing is left out: the case can then be reached only with --case."""
     values = {}
-    for prop in definition.correlation_properties:
+    # Spiff-modeler files say how the case's own data correlates (processVariableCorrelation); BPMN's
+    # correlation properties say it for the payload, which in practice names the same data.
+    props = [*getattr(definition, "process_correlations", []), *definition.correlation_properties]
+    for prop in props:
+        if prop.name in values:
+            continue
         try:
             value = workflow.script_engine.environment.evaluate(prop.retrieval_expression, copy.copy(data))
         except Exception:  # noqa: BLE001 - missing data: not correlatable by this key

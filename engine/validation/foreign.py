@@ -35,6 +35,11 @@ def foreign_problems(doc: Document) -> list[Problem]:
         problems.append(doc.problem(form_data, "Camunda form fields (camunda:formField) are not read by "
                                     "Traject; name a JSON Schema form with the spiffworkflow:properties "
                                     "property formJsonSchemaFilename instead"))
+    for store in doc.root.iter(bpmn("dataStore")):
+        name = " ".join((store.get("name") or store.get("id") or "").split())
+        problems.append(doc.problem(store, f"data store '{name}': SpiffWorkflow runs no data store Traject "
+                                    "provides; keep the data in the case (task data) or fetch it with an "
+                                    "external task"))
     for task in doc.root.iter(bpmn("scriptTask")):
         language = (task.get("scriptFormat") or "").strip()
         if language.lower() not in PYTHON_FORMATS:

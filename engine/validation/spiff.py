@@ -26,6 +26,7 @@ _COVERED = (
     re.compile(r'^No "calledElement" attribute'),
     re.compile(r"^Time Specification Error\. Unknown Time Specification"),
     re.compile(r"^Multiple decision tables are not current supported"),
+    re.compile(r"^Data Store with name (.*) has no implementation", re.S),
 )
 
 _RAW = "SpiffWorkflow cannot parse this file: "
@@ -115,5 +116,6 @@ def _covered(problem: Problem, own: list[Problem]) -> bool:
         if match is None:
             continue
         key = match.group(1) if pattern.groups else problem.element_id
+        key = " ".join(key.split()) if key else key  # a name with a newline is shown on one line
         return any(p.element_id == key or (key and f"'{key}'" in p.message) for p in own)
     return False
