@@ -204,6 +204,16 @@ def check_syntax(source: str, mode: str) -> tuple[int | None, str] | None:
     return _refused_builtin(source, mode)
 
 
+_CLOCK_READS = frozenset({"now", "today", "utcnow"})
+
+
+def _names_date_type(node: ast.AST) -> bool:
+    """`datetime`, `date` or `datetime.datetime`: what the _getattr guard refuses `.now` on."""
+    if isinstance(node, ast.Attribute):
+        return node.attr in ("datetime", "date")
+    return isinstance(node, ast.Name) and node.id in ("datetime", "date")
+
+
 def _refused_builtin(source: str, mode: str) -> tuple[int | None, str] | None:
     """A call of a Python builtin the sandbox leaves out (`open`, `locals`, `getattr`, `type`, ...).
 
@@ -217,6 +227,9 @@ def _refused_builtin(source: str, mode: str) -> tuple[int | None, str] | None:
     bound |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
     bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
     for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in _CLOCK_READS and _names_date_type(node.value):
+            return (node.lineno + skipped, f"'{node.attr}()' reads the wall clock (refused when the script "
+                    "runs); use the now() or today() helpers")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             name = node.func.id
             if name in _REFUSED_BUILTINS and name not in bound:
