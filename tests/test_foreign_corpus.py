@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from foreign_drive import drive
 
-from conftest import TESTS
 from engine.bundle import collect
 from engine.validation import validate_files
-from foreign_drive import drive
+
+from conftest import TESTS
 
 FOREIGN = TESTS / "corpus" / "foreign"
 NOT_EXECUTABLE = "is not executable"
@@ -72,7 +73,7 @@ def test_what_traject_cannot_run_is_a_located_finding(name):
     hits = [p for p in errors if EXPECTED[name] in p.message]
     assert hits, "\n".join(map(str, errors))
     assert all(p.path == str(path) and p.line and p.element_id for p in hits), "\n".join(map(str, hits))
-    assert not [p for p in errors if re.search(r"at 0x[0-9a-f]+", p.message) and p in hits]
+    assert not [p for p in errors if re.search(r" at 0x[0-9a-f]+", p.message)]  # no memory addresses
 
 
 @pytest.mark.parametrize("name", sorted(k for k, v in EXPECTED.items() if isinstance(v, tuple)))

@@ -30,6 +30,7 @@ _COVERED = (
 )
 
 _RAW = "SpiffWorkflow cannot parse this file: "
+_ELEMENT_REPR = re.compile(r"<Element (?:\{[^}]*\})?([\w.-]+) at 0x[0-9a-f]+>")
 
 
 class _Collector:
@@ -56,6 +57,8 @@ class _Collector:
         doc = self.by_name.get(err.file_name) or self._holder(element_id, current)
         line = err.line_number if isinstance(err.line_number, int) else doc.line_of_id(element_id)
         message = err.args[0] if err.args else str(err)
+        # Spiff puts lxml element reprs in some messages: "<Element {ns}targetRef at 0x7f...>" -> "<targetRef>"
+        message = _ELEMENT_REPR.sub(r"<\1>", message)
         if err.notes:
             message += " (" + "; ".join(err.notes) + ")"
         if err.tag and element_id:
