@@ -1,6 +1,7 @@
 """The rows that let commands find a case without loading its workflow: what it waits for.
 
-Written with the case in every command (cases._store), like work items: `message_waits` (one row per
+Written with the case in every command (cases._store), like work items (skipped for processes
+without message catches or service tasks, so the PVT processes pay nothing): `message_waits` (one row per
 correlation value of every waiting message catch) and `service_items` (one per external task).
 """
 from __future__ import annotations
@@ -16,8 +17,11 @@ from .store.tables import Case, MessageWait, ServiceItem
 
 def sync(session: Session, case: Case, workflow, now: datetime) -> None:
     running = case.status == "running"
-    _sync_message_waits(session, case, waiting.message_waits(workflow) if running else [])
-    _sync_service_items(session, case, waiting.external_tasks(workflow) if running else [], now)
+    messages, external = waiting.kinds_of(workflow)
+    if messages:
+        _sync_message_waits(session, case, waiting.message_waits(workflow) if running else [])
+    if external:
+        _sync_service_items(session, case, waiting.external_tasks(workflow) if running else [], now)
 
 
 def _sync_message_waits(session: Session, case: Case, waits: list) -> None:

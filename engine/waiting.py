@@ -8,6 +8,8 @@ An external task is a service task in the STARTED state (engine.bpmn_parser.Exte
 from __future__ import annotations
 
 import copy
+import threading
+import weakref
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -40,6 +42,26 @@ class ExternalTask:
     element: str
     topic: str
     input: dict
+
+
+_KINDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # process spec -> (messages, external)
+_KINDS_LOCK = threading.Lock()
+
+
+def kinds_of(workflow) -> tuple[bool, bool]:
+    """(has message catches, has external tasks) in the workflow's process and the processes it calls,
+    once per spec object: most processes have neither, and then a command skips their two tables."""
+    spec = workflow.spec
+    with _KINDS_LOCK:
+        found = _KINDS.get(spec)
+    if found is None:
+        specs = [spec, *(s for s in (workflow.subprocess_specs or {}).values() if s is not None)]
+        task_specs = [t for s in specs for t in s.task_specs.values()]
+        found = (any(isinstance(getattr(t, "event_definition", None), MessageEventDefinition) for t in task_specs),
+                 any(isinstance(t, ExternalServiceTask) for t in task_specs))
+        with _KINDS_LOCK:
+            _KINDS[spec] = found
+    return found
 
 
 def _element(task) -> str:
