@@ -113,3 +113,11 @@ def test_cases_moved_by_messages_verify_and_replay(cli):
     assert verified.code == 0, verified.out + verified.err
     types = [e["type"] for e in cli.ok("show", case_id)["events"]]
     assert types == ["case_started", "task_completed", "message_received", "case_completed"]
+
+
+def test_the_caseworker_history_names_received_messages_and_external_tasks():
+    from tui.format import event_text
+
+    assert event_text("message_received", "Catch_besluit", {"message": "duo_besluit"}) == "Bericht ontvangen: duo_besluit"
+    assert event_text("external_task_failed", "Service_duo", {"message": "DUO antwoordt niet"}) == (
+        "Externe taak mislukt: DUO antwoordt niet")
