@@ -49,6 +49,14 @@ EXPECTED: dict[str, str | tuple] = {
     "spiffworkflow/timer-date-start.bpmn": "reads the wall clock",
     "spiffworkflow/timer.bpmn": ("runs", {}, "completed"),
     "spiffworkflow/uncaught_escalation.bpmn": ("runs", {}, "completed"),
+    "spiffworkflow/bpmn_invalid_cancel.bpmn": "has no outgoing sequence flow",
+    "spiffworkflow/bpmn_transaction.bpmn": NO_LANE,
+    "spiffworkflow/camunda_MessageBoundary.bpmn": "camunda:formField",
+    "spiffworkflow/camunda_message_test.bpmn": "camunda:formField",
+    "spiffworkflow/spiff_default_correlation_key.bpmn": ("runs", {"uid": 7}, "completed"),
+    "spiffworkflow/spiff_service_task.bpmn": ("runs", {}, "completed"),
+    "spiffworkflow/spiff_service_task_variable.bpmn": ("runs", {}, "completed"),
+    "spiffworkflow/spiff_waiting_event.bpmn": ("runs", {"uid": 7}, "completed"),
 }
 
 
