@@ -1,6 +1,6 @@
 """Collect the files of a deployment: BPMN and DMN from the paths given, and the form files they name.
 
-Form files resolve next to the BPMN file first, then in a `schemas/` folder beside it or above it,
+Form files resolve next to the BPMN file first, then in a `forms/` folder beside it, then in a `schemas/` folder beside it or above it,
 then in the configured schema folders (the project's `schemas/` by default).
 """
 from __future__ import annotations
@@ -62,7 +62,8 @@ def _read(path: Path, max_bytes: int) -> SourceFile:
 
 def form_search_dirs(bpmn_path: Path, extra_dirs: Iterable[Path] = ()) -> list[Path]:
     """Where a form file named by a task in `bpmn_path` is looked for, in order."""
-    dirs = [bpmn_path.parent]
+    # `forms/` beside the BPMN file is the spiff-example-cli convention: its files work unchanged.
+    dirs = [bpmn_path.parent, bpmn_path.parent / "forms"]
     for parent in [bpmn_path.parent, *bpmn_path.parent.parents]:
         dirs.append(parent / "schemas")
     dirs.extend(Path(d) for d in extra_dirs)

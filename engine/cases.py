@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import instances
+from . import instances, subscriptions
 from .audit import case_chain
 from .definitions import SpecCache
 from .errors import Conflict, InvalidInput, NotFound
@@ -162,6 +162,7 @@ def _store(session: Session, ctx: CaseContext, case: Case, workflow, incident) -
         case.status = "completed" if workflow.is_completed() else "running"
         case.incident = None
     _sync_work_items(session, case, workflow, now)
+    subscriptions.sync(session, case, workflow, now)
     return instances.digest_of(state)
 
 

@@ -32,15 +32,20 @@ class ProcessBuild:
     specs: dict  # {"spec": ..., "subprocess_specs": ...} in the serializer's format
     start_form: str | None
     start_ui_form: str | None
+    start_message: str | None = None  # the name of the message its start event waits for
 
 
-def build_processes(files: list[SourceFile], schema_dirs: Iterable[Path] = ()) -> list[ProcessBuild]:
-    """Validate and parse a bundle; one ProcessBuild per executable process. Raises DefinitionInvalid."""
+def build_processes(files: list[SourceFile], schema_dirs: Iterable[Path] = (),
+                    notes: list | None = None) -> list[ProcessBuild]:
+    """Validate and parse a bundle; one ProcessBuild per executable process. Raises DefinitionInvalid
+    on any error, or when no process can be deployed; validation notes are appended to `notes`."""
     from .validation import validate_files
 
     problems = validate_files(files, schema_dirs)
-    if problems:
+    if any(not p.is_note for p in problems):
         raise DefinitionInvalid(problems)
+    if notes is not None:
+        notes.extend(problems)
     parser = TrajectBpmnParser()
     for source in files:
         tree = parse_xml(source.content)
@@ -51,6 +56,12 @@ def build_processes(files: list[SourceFile], schema_dirs: Iterable[Path] = ()) -
     called = {cid for p in parser.process_parsers.values() for cid in p.called_element_ids()}
     by_name = {f.name: f for f in files}
     dmn_files = [f for f in files if f.kind == "dmn"]
+    if not parser.get_process_ids():
+        from .validation import Problem
+
+        where = next((f.name for f in files if f.kind == "bpmn"), files[0].name if files else "-")
+        raise DefinitionInvalid([*problems, Problem(where, None, None, "no executable process in the files "
+                                                    "given: nothing to deploy")])
     return [
         _build_one(parser, pid, pid not in called, by_name, dmn_files, schema_dirs)
         for pid in sorted(parser.get_process_ids())
@@ -82,6 +93,7 @@ def _build_one(parser, process_id, startable, by_name, dmn_files, schema_dirs) -
         specs=specs_to_dict(spec, subprocess_specs),
         start_form=start_props.get(FORM_KEY),
         start_ui_form=start_props.get(UI_FORM_KEY),
+        start_message=_start_message(spec),
     )
 
 
@@ -96,6 +108,17 @@ def _start_event(spec):
 
     starts = [t for t in spec.task_specs.values() if isinstance(t, StartEvent)]
     return starts[0] if starts else None
+
+
+def _start_message(spec) -> str | None:
+    from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+    from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+
+    for task_spec in spec.task_specs.values():
+        definition = getattr(task_spec, "event_definition", None)
+        if isinstance(task_spec, StartEvent) and isinstance(definition, MessageEventDefinition):
+            return definition.name
+    return None
 
 
 def _properties(task_spec) -> dict:

@@ -26,7 +26,7 @@ def store_builds(session: Session, builds: list[ProcessBuild], actor: str, now) 
         session.add(DefinitionVersion(
             process_id=build.process_id, version=version, name=build.name, content_hash=build.content_hash,
             startable=build.startable, sources=build.sources, specs=build.specs,
-            start_form=build.start_form, start_ui_form=build.start_ui_form, deployed_at=now, deployed_by=actor,
+            start_form=build.start_form, start_ui_form=build.start_ui_form, start_message=build.start_message, deployed_at=now, deployed_by=actor,
         ))
         results.append(DeployResult(build.process_id, version, True, build.name))
     session.flush()

@@ -83,6 +83,8 @@ def complete(workflow: BpmnWorkflow, task_id: str, data: dict, clock: Clock) -> 
             task.run()
         except WorkflowException as err:
             raise _incident(err) from err
+        except Exception as err:  # e.g. Spiff evaluating a message's correlation on missing data
+            raise Incident(task.task_spec.bpmn_id, f"{type(err).__name__}: {err}") from err
     advance(workflow, clock)
 
 

@@ -27,6 +27,7 @@ refused and anything raised that is not an Exception becomes a ScriptRefused.
 from __future__ import annotations
 
 import ast
+import builtins
 import calendar
 import contextlib
 import copy
@@ -180,6 +181,8 @@ _BUILTINS = ({k: v for k, v in safe_builtins.items() if k not in _DROPPED} | {f.
 # Names people try that we leave out on purpose: their NameError gets a clearer message.
 _FORBIDDEN = {"open", "compile", "getattr", "globals", "locals", "vars", "type", "input", "breakpoint",
               "dir", "help", "setattr", "delattr", "memoryview", "SystemExit", "BaseException"}
+_REFUSED_BUILTINS = (frozenset(n for n in dir(builtins) if not n.startswith("_")) | _FORBIDDEN) - set(
+    _BUILTINS) - set(HELPERS) - {"print"}  # print() goes to _print_, which discards it
 _SHADOWABLE = set(HELPERS) | {k for k in _BUILTINS if not k.startswith("_")}
 
 _GLOBALS = {
@@ -259,6 +262,39 @@ def check_syntax(source: str, mode: str) -> tuple[int | None, str] | None:
         _compile(source, mode)
     except SyntaxError as err:
         return err.lineno, err.msg
+    return _refused_builtin(source, mode)
+
+
+_CLOCK_READS = frozenset({"now", "today", "utcnow"})
+
+
+def _names_date_type(node: ast.AST) -> bool:
+    """`datetime`, `date` or `datetime.datetime`: what the _getattr guard refuses `.now` on."""
+    if isinstance(node, ast.Attribute):
+        return node.attr in ("datetime", "date")
+    return isinstance(node, ast.Name) and node.id in ("datetime", "date")
+
+
+def _refused_builtin(source: str, mode: str) -> tuple[int | None, str] | None:
+    """A call of a Python builtin the sandbox leaves out (`open`, `locals`, `getattr`, `type`, ...).
+
+    Only calls count: a name like `type` may well be case data, but data is never called. A name the
+    script binds itself (assignment, def, loop variable) is the script's own.
+    """
+    text = source.strip() if mode == "eval" else textwrap.dedent(source)
+    skipped = source[: len(source) - len(source.lstrip())].count("\n") if mode == "eval" else 0
+    tree = ast.parse(text, mode=mode)
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in _CLOCK_READS and _names_date_type(node.value):
+            return (node.lineno + skipped, f"'{node.attr}()' reads the wall clock (refused when the script "
+                    "runs); use the now() or today() helpers")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            name = node.func.id
+            if name in _REFUSED_BUILTINS and name not in bound:
+                return node.lineno + skipped, f"'{name}' is not available in scripts (the sandbox leaves it out)"
     return None
 
 

@@ -14,6 +14,9 @@ from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter
+
+from .bpmn_parser import ExternalServiceTask
 
 SERIALIZER_VERSION = VERSION
 
@@ -53,6 +56,7 @@ def _get_registry():
         if _registry is None:
             config = dict(SPIFF_CONFIG)  # spiff task classes (spiff.serializer DEFAULT_CONFIG is the plain BPMN one)
             config[BpmnWorkflow] = SpeclessWorkflowConverter
+            config[ExternalServiceTask] = ServiceTaskConverter  # our external task: same fields
             _registry = BpmnWorkflowSerializer.configure(config)
             _encoder = create_encoder(_registry)
         return _registry

@@ -16,6 +16,7 @@ from .clock import Clock, fixed_clock
 from .errors import ClockBehind, Conflict, InvalidInput, NotAllowed, NotFound
 from .guard import Guarded
 from .inputs import check_data
+from .integration import IntegrationMethods
 from .rights import Resource
 from .rights.visibility import case_clause, task_clause
 from .settings import Settings
@@ -26,7 +27,7 @@ from .views import (
     CaseDetail,
     CaseSummary,
     CompletionResult,
-    DeployResult,
+    Deployed,
     FormSpec,
     HistoryEntry,
     Incident,
@@ -46,7 +47,7 @@ def _runtime():
     return cases, forms, instances
 
 
-class Engine(Guarded, AdminMethods):
+class Engine(Guarded, AdminMethods, IntegrationMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):
@@ -65,15 +66,19 @@ class Engine(Guarded, AdminMethods):
             pass
         return validate_files(collect(paths, self.settings.max_model_bytes), self.settings.schema_dirs)
 
-    def deploy(self, paths: Sequence[str | Path], actor: str | None = None) -> list[DeployResult]:
+    def deploy(self, paths: Sequence[str | Path], actor: str | None = None) -> Deployed:
+        """Validate and store a new version of every changed process. The result is the list of
+        DeployResults, with the validation notes (problems that do not block a deploy) as `.notes`."""
         from .definitions import build_processes
 
         self._same_actor(actor)
         with self.command("process.deploy", Resource(_paths_label(paths)), write=False):
             pass  # parsing takes seconds: checked first, outside the write transaction
-        builds = build_processes(collect(paths, self.settings.max_model_bytes), self.settings.schema_dirs)
+        notes: list = []
+        builds = build_processes(collect(paths, self.settings.max_model_bytes), self.settings.schema_dirs, notes)
         with self.command("process.deploy", Resource(_paths_label(paths)), audit="process.deploy") as (session, who):
-            return deployment.store_builds(session, builds, who.name, self.clock())
+            results = deployment.store_builds(session, builds, who.name, self.clock())
+        return Deployed(results, notes=tuple(notes))
 
     def run_scenarios(self, path: str | Path, keyword: str | None = None, min_coverage: float | None = None):
         """`traject test`: the scenario files under `path`, each on a fresh temporary database."""
@@ -239,6 +244,7 @@ class Engine(Guarded, AdminMethods):
                 events=tuple(_history(e, self._version_of(session, e.definition_id)) for e in events),
                 incident=_incident(case),
                 waiting_timers=tuple(instances.waiting_timers(workflow)),
+                waiting_for=tuple(_waiting_for(workflow)),
             )
 
     def visited_nodes(self, case_id: str) -> set[tuple[str, str]]:
@@ -321,6 +327,12 @@ class Engine(Guarded, AdminMethods):
             bsn=case.bsn, next_timer_at=case.next_timer_at, created_at=case.created_at,
             updated_at=case.updated_at, deadline=case.deadline,
         )
+
+
+def _waiting_for(workflow) -> list[str]:
+    from .waiting import waiting_for
+
+    return waiting_for(workflow)
 
 
 def _history(event: Event, version: int | None) -> HistoryEntry:

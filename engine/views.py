@@ -21,6 +21,14 @@ class DeployResult:
         return asdict(self)
 
 
+class Deployed(list):
+    """The DeployResults of one deploy, with the validation notes that did not block it."""
+
+    def __init__(self, results=(), notes: tuple = ()):
+        super().__init__(results)
+        self.notes = notes
+
+
 @dataclass(frozen=True)
 class ProcessInfo:
     process_id: str
@@ -144,6 +152,7 @@ class CaseDetail:
     events: tuple[HistoryEntry, ...]
     incident: Incident | None = None
     waiting_timers: tuple[datetime, ...] = field(default_factory=tuple)
+    waiting_for: tuple[str, ...] = field(default_factory=tuple)  # messages, signals, timers, external tasks
 
     def to_json(self) -> dict[str, Any]:
         out = self.summary.to_json()
@@ -153,6 +162,7 @@ class CaseDetail:
             "events": [e.to_json() for e in self.events],
             "incident": self.incident.to_json() if self.incident else None,
             "waiting_timers": [_iso(t) for t in self.waiting_timers],
+            "waiting_for": list(self.waiting_for),
         })
         return out
 
@@ -228,4 +238,40 @@ class AccessLogEntry:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["at"] = _iso(self.at)
+        return data
+
+
+@dataclass(frozen=True)
+class MessageResult:
+    """What one `traject message` delivery did: the case it started, or the case(s) it reached."""
+
+    message: str
+    started: bool
+    cases: tuple[CaseSummary, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"message": self.message, "started": self.started,
+                "cases": [{"case_id": c.id, "process_id": c.process_id, "status": c.status, "stage": c.stage}
+                          for c in self.cases]}
+
+
+@dataclass(frozen=True)
+class ExternalItem:
+    """An external task as a worker sees it: fetched and locked, with its input data."""
+
+    id: str
+    case_id: str
+    process_id: str
+    gemeente: str
+    element: str
+    topic: str
+    input: dict
+    worker: str | None
+    locked_until: datetime | None
+    retries: int | None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["locked_until"] = _iso(self.locked_until)
         return data

@@ -14,7 +14,8 @@ TEST_USER = "tester"
 TEST_POLICY = """
 [roles.allround]
 abilities = ["task.list", "task.view", "task.complete", "task.claim", "task.takeover",
-             "case.list", "case.view", "case.start", "process.list"]
+             "case.list", "case.view", "case.start", "process.list", "message.send",
+             "external.work", "external.list"]
 lanes = ["*"]
 """
 TEST_ROLES = ("beheerder", "ontwerper", "auditor", "allround")

@@ -197,6 +197,9 @@ TEXTS: dict[str, str] = {
     "event.task_released": "Taak vrijgegeven: {task}",
     "event.timer_fired": "Termijn verstreken",
     "event.incident_raised": "Storing: {message}",
+    "event.message_received": "Bericht ontvangen: {message}",
+    "event.external_task_completed": "Externe taak afgerond: {task}",
+    "event.external_task_failed": "Externe taak mislukt: {message}",
     "event.case_completed": "Zaak afgerond",
     # New case
     "new_case.no_processes": "Er is geen proces dat u kunt starten. Zet eerst een proces klaar met 'traject deploy'.",

@@ -14,11 +14,12 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .. import instances
+from .. import instances, waiting
 from ..clock import fixed_clock
 from ..serialization import dump_workflow, load_workflow
 
-COMMANDS = frozenset({"case_started", "task_completed", "timer_fired"})
+COMMANDS = frozenset({"case_started", "task_completed", "timer_fired", "message_received",
+                      "external_task_completed"})
 
 
 @dataclass
@@ -57,7 +58,7 @@ class Replayer:
         payload = event.data
         if event.type == "case_started":
             self.workflow = self._new(payload.get("data") or {})
-            run, saved = (lambda: instances.advance(self.workflow, clock)), None
+            run, saved = self._start(payload, clock), None
         else:
             if self.workflow is None:
                 raise _Diverged("the case was not started before this event")
@@ -68,9 +69,32 @@ class Replayer:
             self.workflow = self._new(payload.get("data") or {}) if saved is None else self._load(saved)
         return self._snapshot(event, incident)
 
+    def _start(self, payload: dict, clock) -> Callable[[], None]:
+        if not payload.get("message"):
+            return lambda: instances.advance(self.workflow, clock)
+
+        def by_message():  # started by `traject message`: the start event received the data
+            instances.advance(self.workflow, clock)
+            self._deliver(payload.get("element"), payload.get("data") or {}, clock)()
+
+        return by_message
+
+    def _deliver(self, element: str | None, data: dict, clock) -> Callable[[], None]:
+        ready = waiting.waiting_task_ids(self.workflow, element or "")
+        if not ready:
+            raise _Diverged(f"nothing waits for the message at '{element}' in the replay")
+        return lambda: waiting.deliver(self.workflow, ready[0], data, clock)
+
     def _command(self, event, payload: dict, clock) -> Callable[[], None]:
         if event.type == "timer_fired":
             return lambda: instances.advance(self.workflow, clock)
+        if event.type == "message_received":
+            return self._deliver(payload.get("element"), payload.get("data") or {}, clock)
+        if event.type == "external_task_completed":
+            started = waiting.started_task_ids(self.workflow, event.task or "")
+            if not started:
+                raise _Diverged(f"external task '{event.task}' is not open in the replay")
+            return lambda: waiting.complete_external(self.workflow, started[0], payload.get("data") or {}, clock)
         ready = instances.ready_task_ids(self.workflow, event.task)
         if not ready:
             raise _Diverged(f"task '{event.task}' is not open (open: {', '.join(self.open_tasks()) or 'none'})")

@@ -50,15 +50,17 @@ def validate(args, settings) -> int:
 
     problems = _engine(settings).validate(args.paths)
     files = collect(args.paths, settings.max_model_bytes)
+    errors = [p for p in problems if not p.is_note]
     if args.json:
-        print_json([{"path": p.path, "line": p.line, "element_id": p.element_id, "message": p.message}
-                    for p in problems])
+        print_json([{"path": p.path, "line": p.line, "element_id": p.element_id, "message": p.message,
+                     "severity": p.severity} for p in problems])
     else:
         for problem in problems:
             print(problem)
-        if not problems:
-            print(f"{len(files)} file(s) checked: no problems", file=sys.stderr)
-    return 1 if problems else 0
+        if not errors:
+            notes = f" ({len(problems)} note(s))" if problems else ""
+            print(f"{len(files)} file(s) checked: no problems{notes}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def deploy(args, settings) -> int:
@@ -69,8 +71,11 @@ def deploy(args, settings) -> int:
     except DefinitionInvalid as err:
         for problem in err.problems:
             print(problem)
-        print(f"nothing deployed: {len(err.problems)} problem(s)", file=sys.stderr)
+        errors = [p for p in err.problems if not p.is_note]
+        print(f"nothing deployed: {len(errors)} problem(s)", file=sys.stderr)
         return 1
+    for note in results.notes:
+        print(note, file=sys.stderr)
     if args.json:
         print_json([r.to_json() for r in results])
     else:
@@ -168,6 +173,8 @@ def show(args, settings) -> int:
         print(f"open: {task.title} [{task.id}] role {task.role or '-'} due {task.due or '-'}")
     for due in detail.waiting_timers:
         print(f"timer due {due.isoformat()}")
+    for what in detail.waiting_for:
+        print(f"waiting for {what}")
     print_table(["seq", "at", "type", "task", "actor"],
                 [(e.seq, e.at, e.type, e.task, e.actor) for e in detail.events])
     return 0

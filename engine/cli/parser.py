@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-coverage", type=_bounded(float, 0, 100), metavar="N",
                    help="exit 1 if total node coverage is below N%%")
 
+    from . import external
+
+    external.add_parsers(sub, command)
     _users(sub)
     _regions(sub)
     command("whoami", commands.whoami, "show the acting user and their grants (role, scope)")

@@ -35,27 +35,33 @@ ABILITIES: dict[str, str] = {
     "regions.manage": "manage regions",
     "access.read": "read the access log",
     "worker.run": "run the worker for",
+    "message.send": "send",
+    "external.work": "work on",
+    "external.list": "list",
     "demo.seed": "seed demo data into",
 }
 # What a refusal names when the check came before the resource was known ("may not complete tasks").
 ANY_RESOURCE = {"task": "tasks", "case": "cases", "process": "processes", "audit": "case histories",
+                "message": "messages", "external": "external tasks",
                 "users": "", "regions": "", "access": "", "worker": "timers", "demo": "this database"}
 # Abilities that apply to the tasks of certain lanes only; the others apply to a whole gemeente.
 LANE_BOUND = frozenset({"task.list", "task.view", "task.complete", "task.claim"})
 
 CASEWORKER = frozenset({"task.list", "task.view", "task.complete", "task.claim",
-                        "case.list", "case.view", "case.start", "process.list"})
+                        "case.list", "case.view", "case.start", "process.list", "message.send"})
 EXECUTOR = frozenset({"task.list", "task.view", "task.complete", "task.claim"})
 BUILT_IN: dict[str, frozenset[str]] = {
-    "coordinator": CASEWORKER | {"task.takeover"},
+    "coordinator": CASEWORKER | {"task.takeover", "external.list"},
     "auditor": frozenset({"audit.verify", "audit.replay", "audit.export", "case.list", "case.view",
                           "process.list", "access.read"}),
     "ontwerper": frozenset({"process.validate", "process.test", "process.deploy", "process.list"}),
     "beheerder": frozenset({"users.list", "users.manage", "regions.list", "regions.manage", "access.read",
                             "worker.run", "demo.seed", "process.list"}),
     "worker": frozenset({"worker.run"}),  # the service account of `traject worker`
+    # The service account of a connector (DUO, a zaaksysteem): messages in, external tasks done.
+    "koppeling": frozenset({"message.send", "external.work", "external.list"}),
 }
-SPECIAL = frozenset({"auditor", "ontwerper", "beheerder", "worker"})
+SPECIAL = frozenset({"auditor", "ontwerper", "beheerder", "worker", "koppeling"})
 EXECUTOR_PREFIX = "uitvoerder:"
 DEFAULT_EXECUTOR_LANES = ("uitvoerder",)
 ALL = "*"

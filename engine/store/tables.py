@@ -51,6 +51,7 @@ class DefinitionVersion(Base):
     specs: Mapped[dict] = mapped_column(deferred=True)  # serialized spec and subprocess specs
     start_form: Mapped[str | None] = mapped_column(String(400))
     start_ui_form: Mapped[str | None] = mapped_column(String(400))
+    start_message: Mapped[str | None] = mapped_column(String(200), index=True)  # message start event's name
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str] = mapped_column(String(200))
 
@@ -112,6 +113,43 @@ class WorkItem(Base):
     assignee: Mapped[str | None] = mapped_column(String(200))
     person_name: Mapped[str | None] = mapped_column(String(200))
     bsn: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+
+
+class MessageWait(Base):
+    """A task of a running case waiting for a message; one row per correlation value (key NULL when
+    the message has none), so `traject message` finds its receivers in SQL."""
+
+    __tablename__ = "message_waits"
+    __table_args__ = (Index("ix_message_waits_match", "message", "corr_key", "corr_value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(String(200))
+    corr_key: Mapped[str | None] = mapped_column(String(200))
+    corr_value: Mapped[str | None] = mapped_column(String(400))
+    broadcast: Mapped[bool] = mapped_column(default=False)
+
+
+class ServiceItem(Base):
+    """An external task (a service task with a topic) waiting for an outside worker."""
+
+    __tablename__ = "service_items"
+    __table_args__ = (Index("ix_service_items_queue", "topic", "locked_until", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the SpiffWorkflow task id
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    gemeente: Mapped[str] = mapped_column(String(20))
+    element: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(200))
+    input: Mapped[dict | None]
+    worker: Mapped[str | None] = mapped_column(String(200))
+    locked_until: Mapped[datetime | None]
+    retries: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
 
 

@@ -62,6 +62,11 @@ class Document:
             return Problem(self.name, line, element_id, message)
         return Problem(self.name, line or element.sourceline, element_id or nearest_id(element), message)
 
+    def note(self, element: etree._Element, message: str) -> Problem:
+        """Like `problem`, but a note: the process runs as drawn, the designer should know this."""
+        found = self.problem(element, message)
+        return Problem(found.path, found.line, found.element_id, message, severity="note")
+
 
 def nearest_id(element: etree._Element | None) -> str | None:
     while element is not None:

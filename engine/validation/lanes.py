@@ -11,7 +11,8 @@ from lxml import etree
 from .documents import Document, bpmn, local_name
 from .problem import Problem
 
-HUMAN_TASKS = ("userTask", "manualTask")
+# An untyped bpmn:task runs as a manual task in SpiffWorkflow (a work item): it needs a lane just the same.
+HUMAN_TASKS = ("userTask", "manualTask", "task")
 
 
 def lane_problems(doc: Document) -> list[Problem]:

@@ -8,19 +8,22 @@ from __future__ import annotations
 from lxml import etree
 
 from .documents import NS, Document, bpmn, local_name
+from .foreign import GLOBAL_TASKS
 
 _LIST_LIMIT = 8
 
 
 def reference_problems(docs: list[Document]) -> list:
     processes = {p.get("id") for doc in docs if doc.kind == "bpmn" for p in doc.root.iter(bpmn("process"))}
+    # A call of a global task is reported by foreign.py, as what it is rather than a missing process.
+    globals_ = {g.get("id") for doc in docs if doc.kind == "bpmn" for g in doc.root.iter(*(bpmn(t) for t in GLOBAL_TASKS))}
     decisions = {d.get("id") for doc in docs if doc.kind == "dmn" for d in doc.root if local_name(d) == "decision"}
     problems = []
     for doc in docs:
         if doc.kind != "bpmn":
             continue
         for call in doc.root.iter(bpmn("callActivity")):
-            problems += _call_problems(doc, call, processes)
+            problems += _call_problems(doc, call, processes | globals_)
         for task in doc.root.iter(bpmn("businessRuleTask")):
             problems += _decision_problems(doc, task, decisions)
     return problems

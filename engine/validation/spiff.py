@@ -26,9 +26,11 @@ _COVERED = (
     re.compile(r'^No "calledElement" attribute'),
     re.compile(r"^Time Specification Error\. Unknown Time Specification"),
     re.compile(r"^Multiple decision tables are not current supported"),
+    re.compile(r"^Data Store with name (.*) has no implementation", re.S),
 )
 
 _RAW = "SpiffWorkflow cannot parse this file: "
+_ELEMENT_REPR = re.compile(r"<Element (?:\{[^}]*\})?([\w.-]+) at 0x[0-9a-f]+>")
 
 
 class _Collector:
@@ -55,6 +57,8 @@ class _Collector:
         doc = self.by_name.get(err.file_name) or self._holder(element_id, current)
         line = err.line_number if isinstance(err.line_number, int) else doc.line_of_id(element_id)
         message = err.args[0] if err.args else str(err)
+        # Spiff puts lxml element reprs in some messages: "<Element {ns}targetRef at 0x7f...>" -> "<targetRef>"
+        message = _ELEMENT_REPR.sub(r"<\1>", message)
         if err.notes:
             message += " (" + "; ".join(err.notes) + ")"
         if err.tag and element_id:
@@ -115,5 +119,6 @@ def _covered(problem: Problem, own: list[Problem]) -> bool:
         if match is None:
             continue
         key = match.group(1) if pattern.groups else problem.element_id
+        key = " ".join(key.split()) if key else key  # a name with a newline is shown on one line
         return any(p.element_id == key or (key and f"'{key}'" in p.message) for p in own)
     return False

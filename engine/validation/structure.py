@@ -90,8 +90,12 @@ def _node_problems(doc: Document, node: etree._Element, incoming: list, outgoing
     if kind == "endEvent" and outgoing:
         problems.append(doc.problem(node, f"end event '{node_id}' has an outgoing sequence flow"))
     elif kind != "endEvent" and not outgoing and not _is_link(node, "throw"):
+        # BPMN allows an implicit end and SpiffWorkflow 3.2 runs one, but then never runs its own End
+        # task: the case completes with empty workflow data, so `show` and the audit lose the case's
+        # data. Refused until that is handled (measured for issue 17; README "BPMN from elsewhere").
         problems.append(doc.problem(node, f"{kind} '{node_id}' has no outgoing sequence flow; "
-                                    "only an end event may end a path"))
+                                    "only an end event may end a path (an implicit end would complete the "
+                                    "case without its data in SpiffWorkflow 3.2)"))
     return problems
 
 
