@@ -1,7 +1,9 @@
 """Collect the files of a deployment: BPMN and DMN from the paths given, and the form files they name.
 
-Form files resolve next to the BPMN file first, then in a `forms/` folder beside it, then in a `schemas/` folder beside it or above it,
-then in the configured schema folders (the project's `schemas/` by default).
+Form files resolve next to the BPMN file first, then in a `forms/` folder beside it (the spiff-example-cli
+convention), then in a `schemas/` folder inside or beside the BPMN file's folder (`processes/` + `schemas/`),
+then in the configured schema folders. Never from the working directory or folders further up: a copied
+`processes/` folder must not silently pick up the forms of whatever project it is run from.
 """
 from __future__ import annotations
 
@@ -63,11 +65,9 @@ def _read(path: Path, max_bytes: int) -> SourceFile:
 def form_search_dirs(bpmn_path: Path, extra_dirs: Iterable[Path] = ()) -> list[Path]:
     """Where a form file named by a task in `bpmn_path` is looked for, in order."""
     # `forms/` beside the BPMN file is the spiff-example-cli convention: its files work unchanged.
-    dirs = [bpmn_path.parent, bpmn_path.parent / "forms"]
-    for parent in [bpmn_path.parent, *bpmn_path.parent.parents]:
-        dirs.append(parent / "schemas")
+    folder = bpmn_path.parent
+    dirs = [folder, folder / "forms", folder / "schemas", folder.parent / "schemas"]
     dirs.extend(Path(d) for d in extra_dirs)
-    dirs.append(Path.cwd() / "schemas")
     unique: list[Path] = []
     for d in dirs:
         if d not in unique:

@@ -50,6 +50,7 @@ from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import BasePythonScriptEngineEnvironment, PythonScriptEngine
 
+from engine import calendar_nl
 from engine.clock import current_time
 
 __all__ = ["HELPERS", "ScriptRefused", "check_dmn_input_entry", "check_syntax", "make_script_engine"]
@@ -105,8 +106,19 @@ def days_between(a: str | date, b: str | date) -> int:
     return (parse_date(b) - parse_date(a)).days
 
 
+def add_working_days(day: str | date, n: int) -> str:
+    """The n-th working day after `day` (weekends and the Algemene termijnenwet's holidays skipped)."""
+    return calendar_nl.add_working_days(parse_date(day), int(n)).isoformat()
+
+
+def dutch_time(day: str | date, clock: str = "09:00") -> str:
+    """An ISO timer value: `day` at `clock` in Dutch time, +01:00 in winter and +02:00 in summer."""
+    return calendar_nl.dutch_time(parse_date(day), clock)
+
+
 HELPERS = {"now": now, "today": today, "parse_date": parse_date, "add_days": add_days,
            "add_months": add_months, "days_between": days_between,
+           "add_working_days": add_working_days, "dutch_time": dutch_time,
            "date": date, "datetime": datetime, "timedelta": timedelta}
 
 # ---- guards ----------------------------------------------------------------------------------------

@@ -111,3 +111,9 @@ class Principal:
     def to_json(self) -> dict:
         return {"user": self.name, "known": self.known, "impersonated_by": self.impersonated_by,
                 "grants": [g.to_json() for g in self.grants], "policy": self.policy.source}
+
+
+def task_resource(item) -> Resource:
+    """A work item (row or view) as the resource of a task ability."""
+    return Resource(f"task {item.id} ({item.role or 'no lane'}, {item.gemeente})", item.gemeente, item.role,
+                    item.case_id, is_task=True)

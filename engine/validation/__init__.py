@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engine.bundle import SourceFile
 
+from .diagram import diagram_problems
 from .dmn import dmn_problems
 from .documents import Document, load
 from .expressions import expression_problems
@@ -18,6 +19,7 @@ from .foreign import bundle_problems, foreign_problems
 from .forms import form_problems
 from .lanes import lane_problems
 from .legal import legal_problems
+from .names import name_problems
 from .problem import Problem
 from .references import reference_problems
 from .structure import structure_problems
@@ -28,6 +30,7 @@ __all__ = ["Problem", "validate_files"]
 
 _PER_DOCUMENT: tuple[Callable[[Document], list[Problem]], ...] = (
     xsd_problems, structure_problems, lane_problems, expression_problems, timer_problems, dmn_problems,
+    diagram_problems,
     foreign_problems,
 )
 
@@ -53,6 +56,7 @@ def validate_files(files: list[SourceFile], schema_dirs: Iterable[Path] = ()) ->
         problems += _guarded(docs[0].name, reference_problems, docs)
         problems += _guarded(docs[0].name, legal_problems, docs)
         problems += _guarded(docs[0].name, bundle_problems, docs)
+        problems += _guarded(docs[0].name, name_problems, docs, schema_dirs)
         problems += _guarded(docs[0].name, spiff_problems, docs, list(problems))
     return sorted(set(problems), key=Problem.sort_key)
 
