@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tui.i18n import t
+from tui.numbers import format_number
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 STAGES = ("intake", "inburgering", "workshop", "ondertekening", "monitoring", "afgesloten")
@@ -107,7 +108,7 @@ def scalar_items(data: dict, limit: int = 14) -> list[tuple[str, str]]:
         if isinstance(value, bool):
             shown = t("action.yes") if value else t("action.no")
         else:
-            shown = str(value)
+            shown = format_number(value)  # 0.5 reads "0,5"; text passes through unchanged
         if len(shown) > 60:
             shown = shown[:59] + "…"
         items.append((humanize(key), shown))
