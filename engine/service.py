@@ -188,6 +188,19 @@ class Engine:
                 stmt = stmt.where(Case.status == status)
             return [self._summary(session, c) for c in session.scalars(stmt)]
 
+    def clear_all_data(self) -> int:
+        """Delete every case, its history and every deployed version (for `demo --fresh`); users and the
+        installation's keys stay. Returns the number of cases deleted."""
+        from sqlalchemy import delete, func
+
+        from .store.tables import DefinitionVersion, WorkItem
+
+        with self.db.transaction() as session:
+            count = session.scalar(select(func.count()).select_from(Case)) or 0
+            for table in (WorkItem, Event, Case, DefinitionVersion):
+                session.execute(delete(table))
+            return count
+
     # -- users -------------------------------------------------------------------------------
     def add_user(self, name: str, roles: Sequence[str], gemeenten: Sequence[str]) -> UserInfo:
         if not name.strip():

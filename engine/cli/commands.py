@@ -224,7 +224,7 @@ def tui(args, settings) -> int:
 def demo(args, settings) -> int:
     from ..demo.seed import seed_demo
 
-    summary = seed_demo(settings, people=args.people)
+    summary = seed_demo(settings, people=args.people, fresh=args.fresh)
     print(summary)
     return 0
 

@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("tui", commands.tui, "open the caseworker app", json_flag=False)
     p = command("demo", commands.demo, "create a demo database with generated people", json_flag=False)
     p.add_argument("--people", type=int, default=50, help="number of generated cases (default 50)")
+    p.add_argument("--fresh", action="store_true",
+                   help="delete every case and deployed process first (default: keep an existing demo)")
     _audit(sub)
     return parser
 

@@ -28,26 +28,59 @@ def processes_dir() -> Path:
     return here if here.is_dir() else Path.cwd() / "processes"
 
 
-def seed_demo(settings, people: int = 50, seed: int = 2026) -> str:
+# Per-role demo users, so a newcomer can see the app as each role does (README lists them).
+ROLE_USERS = {
+    "anna": ("klantmanager",),
+    "bram": ("coordinator",),
+    "chris": ("uitvoerder", "trainer"),
+    "dewi": ("auditor",),
+}
+
+
+def seed_demo(settings, people: int = 50, seed: int = 2026, fresh: bool = False) -> str:
+    """Seed generated cases relative to the clock (`--now`, else real time); keep an existing demo.
+
+    Each case is worked on in the past so that its open task became ready recently: most tasks are
+    new or due soon and a few are overdue, as on a real caseworker's day, whatever today's date is.
+    """
     from ..service import build_engine
 
-    clock = MovableClock(datetime.now(UTC))
+    real_now = settings.now or datetime.now(UTC)
+    clock = MovableClock(real_now)
     engine = build_engine(settings, clock=clock)
-    if engine.list_cases(limit=1):
-        return "demo database already has cases: nothing added"
+    removed = engine.clear_all_data() if fresh else 0
+    existing = engine.list_cases(limit=1)
+    if existing:
+        return ("demo database already has cases: kept as it is, nothing added "
+                "(`traject demo --fresh` replaces them)")
     engine.deploy([processes_dir()], actor="demo")
-    startable = [p for p in engine.processes() if p.startable]
-    roles = sorted(set(DEMO_ROLES) | {r for r in _roles(engine)})
-    for user in {"demo", settings.user}:
-        engine.add_user(user, roles, GEMEENTEN)
+    _add_users(engine, settings.user)
     rng = random.Random(seed)
     factory = PersonFactory(seed)
-    real_now = clock.now
+    startable = [p for p in engine.processes() if p.startable]
     for index in range(people):
         process = startable[index % len(startable)]
-        clock.now = real_now - timedelta(days=rng.randint(20, 200), hours=rng.randint(0, 8))
         _one_case(engine, clock, rng, factory, process, rng.choice(GEMEENTEN), real_now)
-    return f"demo database ready: {people} cases over {len(startable)} processes in {len(GEMEENTEN)} gemeenten"
+    replaced = f" (replaced {removed} earlier cases)" if fresh else ""
+    return (f"demo database ready{replaced}: {people} cases over {len(startable)} processes in "
+            f"{len(GEMEENTEN)} gemeenten, seeded up to {real_now.isoformat(timespec='minutes')}; users: demo "
+            f"(every role), " + ", ".join(f"{name} ({'/'.join(roles)})" for name, roles in ROLE_USERS.items()))
+
+
+def _add_users(engine, os_user: str | None) -> None:
+    roles = sorted(set(DEMO_ROLES) | _roles(engine))
+    for user in {"demo", os_user or "demo"}:
+        engine.add_user(user, roles, GEMEENTEN)
+    for name, user_roles in ROLE_USERS.items():
+        engine.add_user(name, user_roles, GEMEENTEN)
+
+
+def _last_activity_age(rng: random.Random) -> timedelta:
+    """How long ago a case's open task became ready. Tasks are due 5 to 30 days after that, so this
+    spread gives mostly new and due-soon work and a few overdue tasks (the demo test measures it)."""
+    roll = rng.random()
+    days = rng.uniform(0, 2) if roll < 0.65 else rng.uniform(2, 5) if roll < 0.9 else rng.uniform(8, 20)
+    return timedelta(days=days)
 
 
 def _roles(engine) -> set[str]:
@@ -55,25 +88,26 @@ def _roles(engine) -> set[str]:
 
 
 def _one_case(engine, clock, rng, factory, process, gemeente, real_now) -> None:
+    gaps = [timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8)) for _ in range(rng.randint(0, 8))]
+    clock.now = real_now - _last_activity_age(rng) - sum(gaps, timedelta())
     person = factory.person(clock.now.date())
     forms = FormDataGenerator(rng, clock.now.date())
     fixed = {"naam": person.naam, "bsn": person.bsn, "geboortedatum": person.geboortedatum,
              "voertaal": person.voertaal, "datum_vestiging": (clock.now.date() - timedelta(days=30)).isoformat()}
     data = forms.generate(process.start_schema, fixed) if process.start_schema else fixed
     case = engine.start_case(process.process_id, gemeente, data, actor="demo")
-    for _ in range(rng.randint(0, 8)):
-        clock.now += timedelta(days=rng.randint(1, 12))
-        if clock.now >= real_now:
-            break
-        engine.fire_due_timers()
+    for gap in gaps:
+        clock.now += gap
+        engine.fire_due_timers(case_id=case.id)
         open_tasks = engine.list_tasks(case_id=case.id)
         if not open_tasks:
-            break
-        task = open_tasks[0]
-        form = engine.get_form(task.id)
+            continue  # waiting on a timer: a later step may find it fired
+        form = engine.get_form(open_tasks[0].id)
         try:
-            result = engine.complete_task(task.id, forms.generate(form.schema or {}, fixed), actor="demo")
+            result = engine.complete_task(open_tasks[0].id, forms.generate(form.schema or {}, fixed), actor="demo")
         except EngineError:
             break
         if result.status != "running":
-            break
+            return
+    clock.now = real_now
+    engine.fire_due_timers(case_id=case.id)  # what the worker would have done by now
