@@ -16,17 +16,14 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from engine import TaskFilter, UserInfo, WorkItem
-from tui.format import STAGES, fmt_short_date, mask_bsn, short_id, stage_label, truncate, urgency
+from tui import column_plan as cp
+from tui.format import STAGES, fmt_short_date, mask_bsn, short_id, stage_label, urgency
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind, help_text, still_wanted
 from tui.widgets.row_table import RowTable
 
 PAGE = 60
 MINE, TEAM = "mine", "team"
-# (text key, width). Fixed widths keep the layout still while pages load. At 80 columns the first five
-# fit; the rest scroll into view (left/right) or show on wider terminals.
-COLUMNS = (("col.deadline", 10), ("col.person", 18), ("col.bsn", 9), ("col.task", 18), ("col.stage", 13),
-           ("col.assignee", 11), ("col.role", 12), ("col.case", 8))
 
 
 @dataclass(frozen=True)
@@ -91,10 +88,10 @@ class WorklistScreen(EngineScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(RowTable)
-        for key, width in COLUMNS:
-            table.add_column(t(key), width=width, key=key)
-        table.focus()
+        self.query_one(RowTable).focus()
+
+    def on_resize(self) -> None:
+        self.fill_table()
 
     def on_screen_resume(self) -> None:
         # First show, and back from a task, dossier, new case or error: the list may have changed. Not
@@ -136,37 +133,59 @@ class WorklistScreen(EngineScreen):
             self.app.set_user(message.user)
             self.query_one("#role", Select).set_options([(role, role) for role in message.user.roles])
         table = self.query_one(RowTable)
-        keep = self.selected().id if message.offset == 0 and self.selected() else None
+        keep = self.selected().id if self.selected() else None
         if message.offset == 0:
-            table.clear()
             self.items = []
         self.items.extend(message.items)
         self.has_more = message.has_more
-        now = self.engine.clock()
-        for item in message.items:
-            table.add_row(*self.cells(item, now), key=item.id)
+        self.fill_table()
         if keep and keep in {item.id for item in self.items}:
             table.move_cursor(row=table.get_row_index(keep))
         self.show_status()
+
+    def fill_table(self) -> None:
+        """(Re)build the columns for the rows at hand and the screen's width (tui/column_plan.py): the
+        title whole first, then the name. Cheap: a page is 60 rows, a long list a few pages."""
+        table = self.query_one(RowTable)
+        row = table.cursor_row
+        now = self.engine.clock()
+        texts = [self.texts(item) for item in self.items]
+        headers = {key: t(key) for key in cp.ORDER}
+        plan = cp.plan_columns(headers, texts, self.size.width or 80)
+        table.clear(columns=True)
+        for key, width in plan:
+            table.add_column(headers[key], width=width, key=key)
+        for item, text in zip(self.items, texts, strict=True):
+            table.add_row(*self.cells(item, text, plan, now), key=item.id)
+        if 0 <= row < len(self.items):
+            table.move_cursor(row=row, animate=False)
 
     def on_worklist_screen_identity_unknown(self, message: IdentityUnknown) -> None:
         from tui.screens.unknown_user import UnknownUserScreen
 
         self.app.push_screen(UnknownUserScreen(message.name))
 
-    def cells(self, item: WorkItem, now) -> list[Text]:
+    def texts(self, item: WorkItem) -> dict[str, str]:
+        """The full text of each cell of `item`'s row, before fitting it to a column."""
+        state = urgency(item.due, self.engine.clock())
+        marker = {"overdue": " !", "due-soon": " ~"}.get(state or "", "")
+        return {cp.DEADLINE: fmt_short_date(item.due) + marker, cp.TASK: item.title or cp.EMPTY,
+                cp.PERSON: item.person_name or cp.EMPTY, cp.BSN: mask_bsn(item.bsn) or cp.EMPTY,
+                cp.STAGE: stage_label(item.stage), cp.ROLE: item.role or cp.EMPTY,
+                cp.ASSIGNEE: item.assignee or cp.EMPTY, cp.CASE: short_id(item.case_id)}
+
+    def cells(self, item: WorkItem, texts: dict[str, str], plan, now) -> list[Text]:
         state = urgency(item.due, now)
         variables = self.app.theme_variables
         color = {"overdue": variables.get("text-error"), "due-soon": variables.get("text-warning")}.get(state or "")
         style = Style(color=color, bold=state == "overdue") if color else Style()
-        marker = {"overdue": " !", "due-soon": " ~"}.get(state or "", "")
         mine = item.assignee and self.app.user and item.assignee == self.app.user.name
-        values = [fmt_short_date(item.due) + marker, truncate(item.person_name or "–", 18),
-                  mask_bsn(item.bsn) or "–", truncate(item.title, 18), stage_label(item.stage),
-                  truncate(item.assignee or "–", 11), truncate(item.role or "–", 12), short_id(item.case_id)]
-        cells = [Text(value, style=style) for value in values]
-        if mine:
-            cells[5].stylize("bold")
+        cells = []
+        for key, width in plan:
+            cell = Text(cp.fit(texts[key], width), style=style)
+            if key == cp.ASSIGNEE and mine:
+                cell.stylize("bold")
+            cells.append(cell)
         return cells
 
     def show_status(self) -> None:
