@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from . import deployment, worklist
 from .bundle import collect
@@ -178,14 +178,23 @@ class Engine:
                 raise NotFound(f"case '{case_id}' does not exist")
             return instances.visited_nodes(cases.load_for_reading(session, self._ctx(None), case))
 
-    def list_cases(self, gemeente: str | None = None, status: str | None = None,
-                   limit: int = 200) -> list[CaseSummary]:
+    def list_cases(self, gemeente: str | None = None, status: str | None = None, limit: int = 200,
+                   search: str | None = None, gemeenten: Sequence[str] | None = None) -> list[CaseSummary]:
+        """Cases newest first, in any state (running, waiting on a timer, completed, error). `search`:
+        part of the person's name, the whole BSN, or the start of the case id; `gemeenten`: the
+        caller's scope. Filtered in SQL."""
         with self.db.transaction(write=False) as session:
             stmt = select(Case).order_by(Case.created_at.desc()).limit(limit)
             if gemeente:
                 stmt = stmt.where(Case.gemeente == gemeente)
+            if gemeenten is not None:
+                stmt = stmt.where(Case.gemeente.in_(gemeenten))
             if status:
                 stmt = stmt.where(Case.status == status)
+            if search and search.strip():
+                text = search.strip()
+                stmt = stmt.where(or_(Case.person_name.ilike(f"%{text}%"), Case.bsn == text,
+                                      Case.id.startswith(text)))
             return [self._summary(session, c) for c in session.scalars(stmt)]
 
     def clear_all_data(self) -> int:

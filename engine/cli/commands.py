@@ -166,7 +166,7 @@ def show(args, settings) -> int:
 
 
 def list_cases(args, settings) -> int:
-    rows = _engine(settings).list_cases(gemeente=args.gemeente, status=args.status)
+    rows = _engine(settings).list_cases(gemeente=args.gemeente, status=args.status, search=args.search)
     if args.json:
         print_json([c.to_json() for c in rows])
     else:

@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("cases", commands.list_cases, "list cases (newest first)")
     p.add_argument("--gemeente", help="only this municipality")
     p.add_argument("--status", choices=["running", "completed", "error"], help="only this status")
+    p.add_argument("--search", help="part of the person's name, the whole BSN, or the start of the case id")
 
     p = command("worker", commands.worker, "fire due timers (and other due work)")
     p.add_argument("--once", action="store_true", help="do what is due now, then return")

@@ -366,3 +366,41 @@ async def test_a_database_that_cannot_be_read_shows_the_error_modal(tmp_path):
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, ErrorModal)
+
+
+async def fill_start_form(pilot, name: str, bsn: str) -> None:
+    screen = pilot.app.screen
+    screen.query_one("#process", Select).value = "tui_zaak"
+    await settle(pilot)
+    form = screen.query_one(SchemaForm)
+    for field, value in (("naam", name), ("bsn", bsn), ("datum_vestiging", "2026-02-01")):
+        form.field_widget(field).value = value
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def test_a_second_case_for_a_bsn_with_a_running_case_asks_first(db):
+    from tui.screens.confirm import ConfirmModal
+
+    url, cases = db
+    app = make_app(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await fill_start_form(pilot, "Jan de Vries", "444555666")  # Jan's case is running
+        assert isinstance(app.screen, ConfirmModal)
+        assert cases["Jan de Vries"][:8] in app.screen.message
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCaseScreen)  # nothing started, the form kept
+        assert app.screen.query_one(SchemaForm).field_widget("naam").value == "Jan de Vries"
+        engine = build_engine(Settings(db_url=url, user="anna", now=NOW))
+        assert len(engine.list_cases(search="444555666")) == 1
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskScreen)
+        assert len(engine.list_cases(search="444555666")) == 2
+        engine.db.dispose()

@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from engine import TaskFilter, UserInfo, WorkItem
+from engine import CaseSummary, TaskFilter, UserInfo, WorkItem
 from tui import column_plan as cp
 from tui.format import STAGES, fmt_short_date, mask_bsn, short_id, stage_label, urgency
 from tui.i18n import t
@@ -23,6 +23,7 @@ from tui.screens.base import EngineScreen, bind, help_text, still_wanted
 from tui.widgets.row_table import RowTable
 
 PAGE = 60
+FOUND_MAX = 20  # cases a search shows beyond the tasks: enough to find someone, short enough to read
 MINE, TEAM = "mine", "team"
 
 
@@ -47,9 +48,11 @@ class WorklistScreen(EngineScreen):
     LOCATION = "nav.worklist"
 
     class Loaded(Message):
-        def __init__(self, user: UserInfo, items: list[WorkItem], offset: int, has_more: bool) -> None:
+        def __init__(self, user: UserInfo, items: list[WorkItem], offset: int, has_more: bool,
+                     cases: list[CaseSummary] | None = None) -> None:
             super().__init__()
             self.user, self.items, self.offset, self.has_more = user, items, offset, has_more
+            self.cases = cases or []  # a search's cases without a task in this list
 
     class IdentityUnknown(Message):
         def __init__(self, name: str) -> None:
@@ -64,6 +67,7 @@ class WorklistScreen(EngineScreen):
     def __init__(self) -> None:
         super().__init__(id="worklist-screen")
         self.items: list[WorkItem] = []
+        self.found: list[CaseSummary] = []  # rows after the tasks: searched cases with no task listed
         self.has_more = False
         self.fetching = False
         self.load_failed = False
@@ -124,8 +128,16 @@ class WorklistScreen(EngineScreen):
                 self.post_message(self.IdentityUnknown(self.engine.settings.user))
                 return
         items = self.engine.list_tasks(query.task_filter(user, offset))
+        cases = self.search_cases(query, user, items) if offset == 0 and query.search else []
         if still_wanted():
-            self.post_message(self.Loaded(user, items[:PAGE], offset, len(items) > PAGE))
+            self.post_message(self.Loaded(user, items[:PAGE], offset, len(items) > PAGE, cases))
+
+    def search_cases(self, query: Query, user: UserInfo, items: list[WorkItem]) -> list[CaseSummary]:
+        """Search reaches every case in the user's gemeenten, not only those with a task here: a
+        completed case, one waiting on a timer, one whose task is another role's."""
+        listed = {item.case_id for item in items}
+        cases = self.engine.list_cases(search=query.search, gemeenten=tuple(user.gemeenten), limit=FOUND_MAX)
+        return [case for case in cases if case.id not in listed]
 
     def on_worklist_screen_loaded(self, message: Loaded) -> None:
         self.fetching = False
@@ -136,6 +148,7 @@ class WorklistScreen(EngineScreen):
         keep = self.selected().id if self.selected() else None
         if message.offset == 0:
             self.items = []
+            self.found = message.cases
         self.items.extend(message.items)
         self.has_more = message.has_more
         self.fill_table()
@@ -150,14 +163,19 @@ class WorklistScreen(EngineScreen):
         row = table.cursor_row
         now = self.engine.clock()
         texts = [self.texts(item) for item in self.items]
+        case_texts = [self.case_texts(case, now) for case in self.found]
         headers = {key: t(key) for key in cp.ORDER}
-        plan = cp.plan_columns(headers, texts, self.size.width or 80)
+        plan = cp.plan_columns(headers, texts + case_texts, self.size.width or 80)
         table.clear(columns=True)
         for key, width in plan:
             table.add_column(headers[key], width=width, key=key)
         for item, text in zip(self.items, texts, strict=True):
             table.add_row(*self.cells(item, text, plan, now), key=item.id)
-        if 0 <= row < len(self.items):
+        muted = Style(italic=True)  # a case, not a task: read as context
+        for case, text in zip(self.found, case_texts, strict=True):
+            table.add_row(*(Text(cp.fit(text[key], width), style=muted) for key, width in plan),
+                          key=f"case:{case.id}")
+        if 0 <= row < table.row_count:
             table.move_cursor(row=row, animate=False)
 
     def on_worklist_screen_identity_unknown(self, message: IdentityUnknown) -> None:
@@ -173,6 +191,19 @@ class WorklistScreen(EngineScreen):
                 cp.PERSON: item.person_name or cp.EMPTY, cp.BSN: mask_bsn(item.bsn) or cp.EMPTY,
                 cp.STAGE: stage_label(item.stage), cp.ROLE: item.role or cp.EMPTY,
                 cp.ASSIGNEE: item.assignee or cp.EMPTY, cp.CASE: short_id(item.case_id)}
+
+    def case_texts(self, case: CaseSummary, now) -> dict[str, str]:
+        """A found case without a task in the list: its state where the task title would be."""
+        if case.status == "running" and case.next_timer_at:
+            state = t("worklist.case_waiting", date=fmt_short_date(case.next_timer_at))
+        elif case.status == "running":
+            state = t("worklist.case_elsewhere")
+        else:
+            state = t(f"status.{case.status}")
+        return {cp.DEADLINE: cp.EMPTY, cp.TASK: t("worklist.case_row", state=state),
+                cp.PERSON: case.person_name or cp.EMPTY, cp.BSN: mask_bsn(case.bsn) or cp.EMPTY,
+                cp.STAGE: stage_label(case.stage), cp.ROLE: cp.EMPTY, cp.ASSIGNEE: cp.EMPTY,
+                cp.CASE: short_id(case.id)}
 
     def cells(self, item: WorkItem, texts: dict[str, str], plan, now) -> list[Text]:
         state = urgency(item.due, now)
@@ -190,10 +221,15 @@ class WorklistScreen(EngineScreen):
 
     def show_status(self) -> None:
         status = self.query_one("#worklist-status", Static)
+        query = self.current_query()
         if not self.items:
-            query = self.current_query()
-            status.update(t("worklist.empty_mine") if query.view == MINE and not query.search
-                          and not query.stage and not query.role else t("worklist.empty"))
+            if query.search:
+                status.update(t("worklist.found_cases", count=len(self.found), search=query.search)
+                              if self.found else t("worklist.no_result", search=query.search))
+            elif query.view == MINE and not query.stage and not query.role:
+                status.update(t("worklist.empty_mine"))
+            else:
+                status.update(t("worklist.empty"))
             return
         now = self.engine.clock()
         states = [urgency(item.due, now) for item in self.items]
@@ -203,6 +239,8 @@ class WorklistScreen(EngineScreen):
             parts.append(t("worklist.overdue", count=states.count("overdue")))
         if states.count("due-soon"):
             parts.append(t("worklist.due_soon", count=states.count("due-soon")))
+        if self.found:
+            parts.append(t("worklist.also_cases", count=len(self.found)))
         status.update(" · ".join(parts))
 
     @on(DataTable.RowHighlighted, "#worklist")
@@ -231,18 +269,26 @@ class WorklistScreen(EngineScreen):
             return None
         return self.items[table.cursor_row]
 
+    def selected_case(self) -> CaseSummary | None:
+        """The found case under the cursor (a row after the tasks)."""
+        index = self.query_one(RowTable).cursor_row - len(self.items)
+        return self.found[index] if 0 <= index < len(self.found) else None
+
     @on(DataTable.RowSelected, "#worklist")
     def open_task(self) -> None:
         from tui.screens.task import TaskScreen
 
         if item := self.selected():
             self.app.push_screen(TaskScreen(item.id))
+        elif self.selected_case():
+            self.action_dossier()  # a case without a task here: its dossier
 
     def action_dossier(self) -> None:
         from tui.screens.dossier import DossierScreen
 
-        if item := self.selected():
-            self.app.push_screen(DossierScreen(item.case_id))
+        item, case = self.selected(), self.selected_case()
+        if item or case:
+            self.app.push_screen(DossierScreen(item.case_id if item else case.id))
         else:
             self.notify(t("worklist.no_selection"))
 
