@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 
-from . import deployment, worklist
+from . import deployment, drafts, worklist
 from .bundle import collect
 from .clock import Clock, fixed_clock
 from .errors import Conflict, InvalidInput, NotFound
@@ -22,6 +22,7 @@ from .views import (
     CaseSummary,
     CompletionResult,
     DeployResult,
+    FormDraft,
     FormSpec,
     HistoryEntry,
     Incident,
@@ -94,10 +95,25 @@ class Engine:
             item = cases.work_item(session, task_id)
             forms.validate(self._source(repo.definition(session, case.definition_id), item.form), data)
             case = cases.complete_task(session, self._ctx(actor), case, task_id, data)
+            drafts.drop_closed(session, case.id)  # the completed task's drafts, whoever typed them
             # On an incident the completion is not applied (the task stays open) but the incident is
             # recorded: the caller sees status "error" and the incident.
             open_tasks = worklist.query(session, TaskFilter(case_id=case.id))
             return CompletionResult(case.id, case.status, tuple(open_tasks), _incident(case))
+
+    # -- drafts (unsent form input; not case data) ----------------------------------------------
+    def save_draft(self, task_id: str, data: dict, actor: str | None = None) -> None:
+        with self.db.transaction() as session:
+            drafts.save(session, task_id, actor or self.settings.user, data, self.clock())
+
+    def get_draft(self, task_id: str, actor: str | None = None) -> FormDraft | None:
+        with self.db.transaction() as session:
+            draft = drafts.get(session, task_id, actor or self.settings.user)
+            return FormDraft(draft.task_id, dict(draft.data), draft.updated_at) if draft else None
+
+    def discard_draft(self, task_id: str, actor: str | None = None) -> bool:
+        with self.db.transaction() as session:
+            return drafts.discard(session, task_id, actor or self.settings.user)
 
     def claim_task(self, task_id: str, actor: str | None = None, release: bool = False) -> None:
         cases, forms, instances = _runtime()
@@ -202,11 +218,11 @@ class Engine:
         installation's keys stay. Returns the number of cases deleted."""
         from sqlalchemy import delete, func
 
-        from .store.tables import DefinitionVersion, WorkItem
+        from .store.tables import DefinitionVersion, Draft, WorkItem
 
         with self.db.transaction() as session:
             count = session.scalar(select(func.count()).select_from(Case)) or 0
-            for table in (WorkItem, Event, Case, DefinitionVersion):
+            for table in (Draft, WorkItem, Event, Case, DefinitionVersion):
                 session.execute(delete(table))
             return count
 

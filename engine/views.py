@@ -171,3 +171,12 @@ class UserInfo:
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "roles": list(self.roles), "gemeenten": list(self.gemeenten)}
+
+
+@dataclass(frozen=True)
+class FormDraft:
+    """A user's unsent input for one task (not case data: see engine/drafts.py)."""
+
+    task_id: str
+    data: dict
+    updated_at: datetime

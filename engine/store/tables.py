@@ -150,3 +150,18 @@ class User(Base):
     roles: Mapped[list] = mapped_column(JSON, default=list)
     gemeenten: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime]
+
+
+class Draft(Base):
+    """A half-filled task form, per task and user, so input survives leaving the form or the app.
+
+    Not case data: never in events, exports or the hash chain; deleted when the task completes.
+    """
+
+    __tablename__ = "drafts"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user: Mapped[str] = mapped_column(String(200), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    data: Mapped[dict]
+    updated_at: Mapped[datetime]

@@ -3,6 +3,8 @@ the terminal is narrow). ctrl+s sends the form; the engine's field errors show a
 completing, the next open task of the same case for this user opens, else the worklist returns."""
 from __future__ import annotations
 
+from functools import partial
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -10,8 +12,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Collapsible, Footer, Markdown, Static
 
-from engine import CaseDetail, CompletionResult, FormInvalid, FormSpec, UserInfo, WorkItem
-from tui.format import days_left_text, fmt_date, mask_bsn
+from engine import CaseDetail, CompletionResult, FormDraft, FormInvalid, FormSpec, UserInfo, WorkItem
+from tui.format import days_left_text, fmt_date, fmt_datetime, mask_bsn
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind
 from tui.widgets import SchemaForm, localize_errors
@@ -36,9 +38,9 @@ class TaskScreen(EngineScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
 
     class Loaded(Message):
-        def __init__(self, form: FormSpec, case: CaseDetail) -> None:
+        def __init__(self, form: FormSpec, case: CaseDetail, draft: FormDraft | None) -> None:
             super().__init__()
-            self.form, self.case = form, case
+            self.form, self.case, self.draft = form, case, draft
 
     class Rejected(Message):
         """The engine refused the form data; `errors` are its (field path, message) pairs."""
@@ -57,8 +59,10 @@ class TaskScreen(EngineScreen):
         self.task_id = task_id
         self.spec: FormSpec | None = None
         self.case: CaseDetail | None = None
+        self.draft: FormDraft | None = None
         self.sending = False
-        bind(self, [("escape", "back", "action.back"), ("ctrl+s", "submit", "action.save")])
+        bind(self, [("escape", "back", "action.back_keep"), ("ctrl+s", "submit", "action.save"),
+                    ("ctrl+g", "discard_draft", "action.discard_draft")])
 
     def compose(self) -> ComposeResult:
         yield self.header()
@@ -75,8 +79,9 @@ class TaskScreen(EngineScreen):
                 with Collapsible(title=t("task.instructions"), collapsed=False, id="task-instructions"):
                     with VerticalScroll(id="task-instructions-scroll"):
                         yield Markdown(self.spec.instructions or t("task.no_instructions"))
+                data = {**self.spec.data, **self.draft.data} if self.draft else self.spec.data
                 yield SchemaForm(self.spec.schema or {"type": "object", "properties": {}}, self.spec.ui_schema,
-                                 self.spec.data, id="task-form")
+                                 data, id="task-form")
         yield Footer(compact=True)
 
     def title_line(self) -> Content:
@@ -101,11 +106,48 @@ class TaskScreen(EngineScreen):
     def load(self) -> None:
         form = self.engine.get_form(self.task_id)
         case = self.engine.show_case(form.case_id)
-        self.post_message(self.Loaded(form, case))
+        draft = self.engine.get_draft(self.task_id, actor=self.engine.settings.user)
+        self.post_message(self.Loaded(form, case, draft))
 
     async def on_task_screen_loaded(self, message: Loaded) -> None:
-        self.spec, self.case = message.form, message.case
+        self.spec, self.case, self.draft = message.form, message.case, message.draft
         await self.recompose()
+        if self.draft:
+            self.notify(t("task.draft_restored", when=fmt_datetime(self.draft.updated_at)))
+
+    # ------------------------------------------------------------------------------ drafts
+    def keep_draft(self, wait: bool = False) -> bool:
+        """Store what was typed, if anything changed. In an app worker (it outlives this screen), or
+        right here when the app is closing (`wait`). True when a draft was stored."""
+        form = self.form
+        if form is None or self.sending or not form.changed:
+            return False
+        data, user = form.draft_data(), self.engine.settings.user
+        if wait:
+            self.engine.save_draft(self.task_id, data, actor=user)
+        else:
+            self.app.run_worker(partial(self.engine.save_draft, self.task_id, data, actor=user), thread=True,
+                                group="draft", exit_on_error=False)
+        return True
+
+    def action_discard_draft(self) -> None:
+        from tui.screens.confirm import ConfirmModal
+
+        if self.form is None or not (self.draft or self.form.changed):
+            self.notify(t("task.no_draft"))
+            return
+
+        async def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.run_worker(partial(self.engine.discard_draft, self.task_id,
+                                            actor=self.engine.settings.user), thread=True, group="draft",
+                                    exit_on_error=False)
+                self.draft = None
+                await self.recompose()
+                self.notify(t("task.draft_discarded"))
+
+        self.app.push_screen(ConfirmModal(t("task.discard_title"), t("task.discard_question"),
+                                          t("task.discard_yes"), t("task.discard_no")), answered)
 
     @property
     def form(self) -> SchemaForm | None:
@@ -159,4 +201,6 @@ class TaskScreen(EngineScreen):
             self.app.show_error(message.error)
 
     def action_back(self) -> None:
+        if self.keep_draft():
+            self.notify(t("task.draft_kept"))
         self.app.pop_screen()
