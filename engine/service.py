@@ -26,6 +26,7 @@ from .views import (
     FormSpec,
     HistoryEntry,
     Incident,
+    IncidentInfo,
     ProcessInfo,
     UserInfo,
 )
@@ -225,6 +226,15 @@ class Engine:
             for table in (Draft, WorkItem, Event, Case, DefinitionVersion):
                 session.execute(delete(table))
             return count
+
+    def list_incidents(self, gemeenten: Sequence[str] | None = None, limit: int = 200) -> list[IncidentInfo]:
+        """Cases stopped by an incident (status error), newest change first, with the technical message."""
+        with self.db.transaction(write=False) as session:
+            stmt = select(Case).where(Case.status == "error").order_by(Case.updated_at.desc()).limit(limit)
+            if gemeenten is not None:
+                stmt = stmt.where(Case.gemeente.in_(gemeenten))
+            return [IncidentInfo(self._summary(session, c), _incident(c) or Incident(None, "?", None))
+                    for c in session.scalars(stmt)]
 
     # -- users -------------------------------------------------------------------------------
     def add_user(self, name: str, roles: Sequence[str], gemeenten: Sequence[str]) -> UserInfo:

@@ -180,3 +180,14 @@ class FormDraft:
     task_id: str
     data: dict
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class IncidentInfo:
+    """A case stopped by an incident, for coordinators and designers (`traject incidents`)."""
+
+    case: CaseSummary
+    incident: Incident
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.case.to_json(), "incident": self.incident.to_json()}

@@ -18,6 +18,12 @@ DUE_SOON = timedelta(days=3)
 """A task due within this time is highlighted as "due soon"."""
 
 OVERDUE, DUE_SOON_STATE = "overdue", "due-soon"
+TECHNICAL_ROLES = frozenset({"coordinator", "ontwerper", "beheerder"})
+"""Roles that see an incident's technical message (the expression error); others get a plain sentence."""
+
+
+def sees_technical(user) -> bool:
+    return bool(user and TECHNICAL_ROLES & set(user.roles))
 
 
 def mask_bsn(bsn: str | None) -> str:

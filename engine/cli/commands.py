@@ -176,6 +176,19 @@ def list_cases(args, settings) -> int:
     return 0
 
 
+def incidents(args, settings) -> int:
+    rows = _engine(settings).list_incidents(gemeenten=[args.gemeente] if args.gemeente else None)
+    if args.json:
+        print_json([row.to_json() for row in rows])
+    else:
+        print_table(["case", "process", "gemeente", "person", "task", "since", "message"],
+                    [(r.case.id, r.case.process_id, r.case.gemeente,
+                      f"{r.case.person_name or '-'} {mask_bsn(r.case.bsn) or ''}".strip(), r.incident.task or "-",
+                      r.incident.at.isoformat(timespec="minutes") if r.incident.at else "-", r.incident.message)
+                     for r in rows])
+    return 0
+
+
 def worker(args, settings) -> int:
     engine = _engine(settings)
     while True:

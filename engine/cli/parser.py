@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=["running", "completed", "error"], help="only this status")
     p.add_argument("--search", help="part of the person's name, the whole BSN, or the start of the case id")
 
+    p = command("incidents", commands.incidents, "list cases stopped by an incident, with the technical message")
+    p.add_argument("--gemeente", help="only this municipality")
+
     p = command("worker", commands.worker, "fire due timers (and other due work)")
     p.add_argument("--once", action="store_true", help="do what is due now, then return")
     p.add_argument("--interval", type=float, default=5.0, help="seconds between polls (default 5)")

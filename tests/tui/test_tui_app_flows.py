@@ -229,8 +229,43 @@ async def test_dossier_shows_an_incident_plainly(db):
         await settle(pilot)
         incident = str(app.screen.query_one("#dossier-incident").render())
         assert incident.startswith("Storing bij Script deel op 22-02-2026 12:00:\n")
-        assert "ZeroDivisionError" in incident
+        # anna is a klantmanager: a plain sentence, not the expression error.
+        assert "de coördinator is gewaarschuwd" in incident and "ZeroDivisionError" not in incident
+        history = table_rows(app.screen.query_one("#dossier-history", DataTable))
+        assert not any("ZeroDivisionError" in cell for row in history for cell in row)
         assert "Storing" in str(app.screen.query_one("#dossier-key-data").render())  # status
+
+
+async def test_coordinators_see_the_technical_incident_message(db):
+    url, _ = db
+    app = make_app(url, user="bert")  # klantmanager and coordinator
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_person(pilot, "Eva Jansen")
+        await pilot.press("d")
+        await settle(pilot)
+        assert "ZeroDivisionError" in str(app.screen.query_one("#dossier-incident").render())
+
+
+async def test_an_incident_on_completing_tells_the_caseworker_plainly_and_keeps_the_input(db):
+    url, _ = db
+    for user, technical in (("anna", False), ("bert", True)):
+        app = make_app(url, user=user)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await select_person(pilot, "Eva Jansen")
+            await pilot.press("enter")
+            await settle(pilot)
+            task_id = app.screen.task_id
+            await pilot.press("ctrl+s")  # the script fails again
+            await settle(pilot)
+            assert isinstance(app.screen, ErrorModal)
+            message = app.screen.message
+            assert "De zaak kan niet verder door een fout in het proces; de coördinator is gewaarschuwd" in message
+            assert ("ZeroDivisionError" in message) is technical, user
+        engine = build_engine(Settings(db_url=url, user=user, now=NOW))
+        assert engine.get_draft(task_id, actor=user) is not None
+        engine.db.dispose()
 
 
 async def test_new_case_from_start_form_to_its_first_task(db):

@@ -11,7 +11,16 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 
 from engine import CaseDetail
-from tui.format import days_left_text, event_text, fmt_date, fmt_datetime, humanize, scalar_items, short_id
+from tui.format import (
+    days_left_text,
+    event_text,
+    fmt_date,
+    fmt_datetime,
+    humanize,
+    scalar_items,
+    sees_technical,
+    short_id,
+)
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind, help_text
 from tui.widgets.key_data import key_rows, render_rows
@@ -76,7 +85,8 @@ class DossierScreen(EngineScreen):
     def incident_text(self) -> Content:
         incident = self.case.incident
         heading = t("dossier.incident_at", task=humanize(incident.task), at=fmt_datetime(incident.at))
-        return Content.assemble((heading, "bold"), "\n", incident.message)
+        message = incident.message if sees_technical(self.app.user) else t("incident.plain")
+        return Content.assemble((heading, "bold"), "\n", message)
 
     def fill_tables(self) -> None:
         case, now = self.case, self.engine.clock()
@@ -88,9 +98,11 @@ class DossierScreen(EngineScreen):
                 tasks.add_row(Text(item.title), item.role or "–", due, Text(item.assignee or "–"), key=item.id)
         history = self.query_one("#dossier-history", DataTable)
         history.add_columns(t("col.when"), t("col.who"), t("col.what"))
+        technical = sees_technical(self.app.user)
         for entry in reversed(case.events):  # newest first
-            history.add_row(fmt_datetime(entry.at), Text(entry.actor or "–"),
-                            Text(event_text(entry.type, entry.task, entry.data)))
+            what = event_text(entry.type, entry.task, entry.data) if technical or entry.type != "incident_raised" \
+                else t("event.incident_raised_plain")
+            history.add_row(fmt_datetime(entry.at), Text(entry.actor or "–"), Text(what))
         if not case.events:
             history.add_row("", "", t("dossier.no_events"))
 

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Collapsible, Footer, Markdown, Static
 
 from engine import CaseDetail, CompletionResult, FormDraft, FormInvalid, FormSpec, UserInfo, WorkItem
-from tui.format import days_left_text, fmt_date, fmt_datetime, mask_bsn
+from tui.format import days_left_text, fmt_date, fmt_datetime, mask_bsn, sees_technical
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind
 from tui.widgets import SchemaForm, localize_errors
@@ -50,9 +50,9 @@ class TaskScreen(EngineScreen):
             self.data, self.errors = data, errors
 
     class Completed(Message):
-        def __init__(self, result: CompletionResult) -> None:
+        def __init__(self, result: CompletionResult, data: dict) -> None:
             super().__init__()
-            self.result = result
+            self.result, self.data = result, data
 
     def __init__(self, task_id: str) -> None:
         super().__init__(classes="task-screen")
@@ -172,7 +172,7 @@ class TaskScreen(EngineScreen):
         except FormInvalid as error:
             self.post_message(self.Rejected(data, list(error.errors)))
             return
-        self.post_message(self.Completed(result))
+        self.post_message(self.Completed(result, data))
 
     def on_task_screen_rejected(self, message: Rejected) -> None:
         self.sending = False
@@ -183,7 +183,14 @@ class TaskScreen(EngineScreen):
         self.sending = False
         result = message.result
         if result.incident is not None:
-            self.app.show_error_text(t("error.incident"), f"{t('task.incident')}\n\n{result.incident.message}")
+            # The task stays open; what was sent is kept as a draft so nothing need be typed again.
+            self.app.run_worker(partial(self.engine.save_draft, self.task_id, message.data,
+                                        actor=self.engine.settings.user), thread=True, group="draft",
+                                exit_on_error=False)
+            text = f"{t('task.incident')} {t('incident.plain')} {t('task.incident_draft')}"
+            if sees_technical(self.app.user):
+                text += "\n\n" + t("incident.technical", message=result.incident.message)
+            self.app.show_error_text(t("error.incident"), text)
             return
         following = next_task(result.open_tasks, self.app.user)
         if following is not None:
