@@ -120,3 +120,29 @@ async def test_leaving_an_untouched_form_stores_nothing(db):
         await pilot.press("escape")
         await settle(pilot)
         assert draft_of(url, screen.task_id) is None
+
+
+async def test_at_80x24_the_form_gets_the_screen_and_f2_f3_open_the_rest(db):
+    """Instructions and case data start folded at 24 rows; with the case data open a field still shows."""
+    from textual.widgets import Collapsible
+
+    url, _ = db
+    app = make_app(url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_task_of(pilot, "Jan de Vries")
+        instructions = screen.query_one("#task-instructions", Collapsible)
+        side = screen.query_one("#task-side", Collapsible)
+        assert instructions.collapsed and side.collapsed
+        await pilot.press("f2")
+        await settle(pilot)
+        assert not instructions.collapsed
+        await pilot.press("f2", "f3")
+        await settle(pilot)
+        assert instructions.collapsed and not side.collapsed
+        field = screen.query_one(SchemaForm).field_widget("voertaal")
+        region = field.region
+        assert region.height > 0 and region.bottom <= SIZE[1] - 1  # above the footer, on screen
+    app = make_app(url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_task_of(pilot, "Jan de Vries")
+        assert not screen.query_one("#task-instructions", Collapsible).collapsed  # room enough

@@ -20,6 +20,7 @@ from tui.widgets import SchemaForm, localize_errors
 from tui.widgets.key_data import key_rows, render_rows
 
 WIDE = 110  # from this width the key data stands beside the form
+TALL = 32  # below this height the instructions start folded, so the form gets most of the screen
 
 
 def next_task(open_tasks: tuple[WorkItem, ...], user: UserInfo | None) -> WorkItem | None:
@@ -62,7 +63,10 @@ class TaskScreen(EngineScreen):
         self.draft: FormDraft | None = None
         self.sending = False
         bind(self, [("escape", "back", "action.back_keep"), ("ctrl+s", "submit", "action.save"),
-                    ("ctrl+g", "discard_draft", "action.discard_draft")])
+                    ("f2", "toggle('#task-instructions')", "action.instructions"),
+                    ("f3", "toggle('#task-side')", "action.case_data")])
+        # In the palette, not the footer: at 80 columns the footer has room for the four above only.
+        bind(self, [("ctrl+g", "discard_draft", "action.discard_draft")], show=False)
 
     def compose(self) -> ComposeResult:
         yield self.header()
@@ -72,11 +76,12 @@ class TaskScreen(EngineScreen):
             return
         yield Static(self.title_line(), id="task-title")
         with Vertical(id="task-body"):
-            narrow = self.app.size.width < WIDE
+            narrow, short = self.app.size.width < WIDE, self.app.size.height < TALL
             with Collapsible(title=t("task.case_data"), collapsed=narrow, id="task-side"):
-                yield Static(render_rows(key_rows(self.case, self.engine.clock())), id="task-case-data")
+                with VerticalScroll(id="task-case-data-scroll"):
+                    yield Static(render_rows(key_rows(self.case, self.engine.clock())), id="task-case-data")
             with Vertical(id="task-main"):
-                with Collapsible(title=t("task.instructions"), collapsed=False, id="task-instructions"):
+                with Collapsible(title=t("task.instructions"), collapsed=short, id="task-instructions"):
                     with VerticalScroll(id="task-instructions-scroll"):
                         yield Markdown(self.spec.instructions or t("task.no_instructions"))
                 data = {**self.spec.data, **self.draft.data} if self.draft else self.spec.data
@@ -206,6 +211,11 @@ class TaskScreen(EngineScreen):
             message.stop()
             self.app.pop_screen()
             self.app.show_error(message.error)
+
+    def action_toggle(self, selector: str) -> None:
+        """Open or fold the instructions (f2) or the case data (f3) from the keyboard."""
+        for collapsible in self.query(selector).results(Collapsible):
+            collapsible.collapsed = not collapsible.collapsed
 
     def action_back(self) -> None:
         if self.keep_draft():
