@@ -22,6 +22,7 @@ from .views import (
     CaseSummary,
     CompletionResult,
     DeployResult,
+    FieldLabel,
     FormDraft,
     FormSpec,
     HistoryEntry,
@@ -52,6 +53,7 @@ class Engine:
         self._script_engine_factory = script_engine_factory
         self._specs = None  # SpecCache, made on first use (it imports SpiffWorkflow)
         self._sources: dict[tuple[int, str], str | None] = {}  # form texts of deployed versions
+        self._labels: dict[int, dict] = {}  # field labels per deployed version
 
     # -- definitions -------------------------------------------------------------------------
     def validate(self, paths: Sequence[str | Path]) -> list:
@@ -185,6 +187,20 @@ class Engine:
                 incident=_incident(case),
                 waiting_timers=tuple(instances.waiting_timers(workflow)),
             )
+
+    def field_labels(self, case_id: str) -> dict[str, FieldLabel]:
+        """Field and choice titles from the forms of the case's version (engine/labels.py), cached per
+        version: deployed versions never change."""
+        from .labels import labels_from_sources
+
+        with self.db.transaction(write=False) as session:
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFound(f"case '{case_id}' does not exist")
+            if case.definition_id not in self._labels:
+                definition = repo.definition(session, case.definition_id)
+                self._labels[case.definition_id] = labels_from_sources(dict(definition.sources or {}))
+            return self._labels[case.definition_id]
 
     def visited_nodes(self, case_id: str) -> set[tuple[str, str]]:
         """(process id, element id) of every flow node the case has run: scenario coverage."""

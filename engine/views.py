@@ -1,6 +1,7 @@
 """Frozen view objects handed to callers (CLI, TUI). Never ORM rows or SpiffWorkflow tasks."""
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -191,3 +192,15 @@ class IncidentInfo:
 
     def to_json(self) -> dict[str, Any]:
         return {**self.case.to_json(), "incident": self.incident.to_json()}
+
+
+@dataclass(frozen=True)
+class FieldLabel:
+    """How a data field reads: its form title, and titles of its choices (value as JSON text -> title)."""
+
+    title: str | None
+    options: tuple[tuple[str, str], ...] = ()
+
+    def option_title(self, value: Any) -> str | None:
+        key = json.dumps(value)
+        return next((title for option, title in self.options if option == key), None)

@@ -105,22 +105,33 @@ def event_text(event_type: str, task: str | None, data: dict | None) -> str:
     return event_type.replace("_", " ") if text == key else text
 
 
-def scalar_items(data: dict, limit: int = 14) -> list[tuple[str, str]]:
-    """The case data worth a glance: short scalar values, with readable names, in the data's order."""
+def scalar_items(data: dict, limit: int = 14, labels: dict | None = None) -> list[tuple[str, str]]:
+    """The case data worth a glance, in the data's order: short values and lists of them, named by
+    their form titles (`labels`: engine FieldLabel per key) and choices shown by their titles."""
+    labels = labels or {}
     items = []
     for key, value in data.items():
-        if key.startswith("_") or isinstance(value, (dict, list)) or value is None:
+        if key.startswith("_") or isinstance(value, dict) or value is None:
             continue
-        if isinstance(value, bool):
-            shown = t("action.yes") if value else t("action.no")
-        else:
-            shown = format_number(value)  # 0.5 reads "0,5"; text passes through unchanged
+        if isinstance(value, list) and not all(isinstance(v, (str, int, float, bool)) for v in value):
+            continue
+        label = labels.get(key)
+        shown = ", ".join(_shown(v, label) for v in value) if isinstance(value, list) else _shown(value, label)
         if len(shown) > 60:
             shown = shown[:59] + "…"
-        items.append((humanize(key), shown))
+        items.append(((label.title if label and label.title else None) or humanize(key), shown or "–"))
         if len(items) >= limit:
             break
     return items
+
+
+def _shown(value, label) -> str:
+    option = label.option_title(value) if label else None
+    if option:
+        return option
+    if isinstance(value, bool):
+        return t("action.yes") if value else t("action.no")
+    return format_number(value)  # 0.5 reads "0,5"; text passes through unchanged
 
 
 def truncate(text: str | None, width: int) -> str:

@@ -32,16 +32,17 @@ class DossierScreen(EngineScreen):
     LOCATION = "nav.dossier"
 
     class Loaded(Message):
-        def __init__(self, case: CaseDetail) -> None:
+        def __init__(self, case: CaseDetail, labels: dict) -> None:
             super().__init__()
-            self.case = case
+            self.case, self.labels = case, labels
 
     def __init__(self, case_id: str) -> None:
         super().__init__(classes="dossier-screen")
         self.case_id = case_id
         self.case: CaseDetail | None = None
-        bind(self, [("escape", "back", "action.back"), ("a", "audit", "action.audit")])
-        bind(self, [("r", "refresh", "action.refresh")], show=False)
+        self.labels: dict = {}
+        bind(self, [("escape", "back", "action.back"), ("a", "audit", "action.audit"),
+                    ("r", "refresh", "action.refresh")])
 
     def compose(self) -> ComposeResult:
         yield self.header()
@@ -68,7 +69,7 @@ class DossierScreen(EngineScreen):
                 yield Static(t("dossier.no_tasks"), classes="muted")
             yield Label(t("dossier.history"), classes="section")
             yield DataTable(cursor_type="row", id="dossier-history")
-            data = scalar_items(case.data, limit=40)
+            data = scalar_items(case.data, limit=40, labels=self.labels)
             if data:
                 yield Label(t("dossier.data"), classes="section")
                 yield Static(render_rows(data, label_width=22), id="dossier-data")
@@ -111,10 +112,10 @@ class DossierScreen(EngineScreen):
 
     @work(thread=True, exclusive=True, group="dossier", exit_on_error=False)
     def load(self) -> None:
-        self.post_message(self.Loaded(self.engine.show_case(self.case_id)))
+        self.post_message(self.Loaded(self.engine.show_case(self.case_id), self.engine.field_labels(self.case_id)))
 
     async def on_dossier_screen_loaded(self, message: Loaded) -> None:
-        self.case = message.case
+        self.case, self.labels = message.case, message.labels
         await self.recompose()
         self.fill_tables()
         first = self.query("#dossier-tasks").first() if self.case.open_tasks else None

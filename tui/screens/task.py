@@ -39,9 +39,9 @@ class TaskScreen(EngineScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
 
     class Loaded(Message):
-        def __init__(self, form: FormSpec, case: CaseDetail, draft: FormDraft | None) -> None:
+        def __init__(self, form: FormSpec, case: CaseDetail, draft: FormDraft | None, labels: dict) -> None:
             super().__init__()
-            self.form, self.case, self.draft = form, case, draft
+            self.form, self.case, self.draft, self.labels = form, case, draft, labels
 
     class Rejected(Message):
         """The engine refused the form data; `errors` are its (field path, message) pairs."""
@@ -61,6 +61,7 @@ class TaskScreen(EngineScreen):
         self.spec: FormSpec | None = None
         self.case: CaseDetail | None = None
         self.draft: FormDraft | None = None
+        self.labels: dict = {}
         self.sending = False
         bind(self, [("escape", "back", "action.back_keep"), ("ctrl+s", "submit", "action.save"),
                     ("f2", "toggle('#task-instructions')", "action.instructions"),
@@ -79,7 +80,7 @@ class TaskScreen(EngineScreen):
             narrow, short = self.app.size.width < WIDE, self.app.size.height < TALL
             with Collapsible(title=t("task.case_data"), collapsed=narrow, id="task-side"):
                 with VerticalScroll(id="task-case-data-scroll"):
-                    yield Static(render_rows(key_rows(self.case, self.engine.clock())), id="task-case-data")
+                    yield Static(render_rows(key_rows(self.case, self.engine.clock(), labels=self.labels)), id="task-case-data")
             with Vertical(id="task-main"):
                 with Collapsible(title=t("task.instructions"), collapsed=short, id="task-instructions"):
                     with VerticalScroll(id="task-instructions-scroll"):
@@ -112,10 +113,11 @@ class TaskScreen(EngineScreen):
         form = self.engine.get_form(self.task_id)
         case = self.engine.show_case(form.case_id)
         draft = self.engine.get_draft(self.task_id, actor=self.engine.settings.user)
-        self.post_message(self.Loaded(form, case, draft))
+        self.post_message(self.Loaded(form, case, draft, self.engine.field_labels(form.case_id)))
 
     async def on_task_screen_loaded(self, message: Loaded) -> None:
         self.spec, self.case, self.draft = message.form, message.case, message.draft
+        self.labels = message.labels
         await self.recompose()
         if self.draft:
             self.notify(t("task.draft_restored", when=fmt_datetime(self.draft.updated_at)))
