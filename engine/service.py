@@ -37,6 +37,10 @@ if TYPE_CHECKING:
     from . import cases as cases_module
 
 
+SYSTEM_ACTOR = "systeem"
+"""The actor of events nobody did by hand: timers fired by the worker."""
+
+
 def _runtime():
     """The SpiffWorkflow-backed modules, imported on first use: listing tasks or cases never needs
     them, and importing SpiffWorkflow and jsonschema costs about 0.2 s of every command's start."""
@@ -145,7 +149,8 @@ class Engine:
         moved = 0
         for case_id in due:
             with self.db.transaction() as session:
-                moved += cases.fire_timers(session, self._ctx(None), case_id)
+                # A timer is the worker's doing, not of whoever happens to run it (the OS login).
+                moved += cases.fire_timers(session, self._ctx(SYSTEM_ACTOR), case_id)
         return moved
 
     # -- reading -----------------------------------------------------------------------------

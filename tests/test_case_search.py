@@ -26,3 +26,11 @@ def test_search_stays_within_the_gemeenten_asked_for(cli, make_engine):
     assert [c.id for c in engine.list_cases(search="iris", gemeenten=("GM0363",))] == [ids["done"]]
     assert engine.list_cases(search="123123123", gemeenten=("GM0363",)) == []
     assert engine.list_cases(search="nobody") == []
+
+
+def test_a_fired_timer_is_recorded_as_the_system_not_the_login(cli):
+    ids = fill_states(cli)  # the 'done' case's timer was fired by `traject worker` run as "tester"
+    events = cli.ok("show", ids["done"])["events"]
+    fired = [e for e in events if e["type"] == "timer_fired"]
+    assert fired and {e["actor"] for e in fired} == {"systeem"}
+    assert {e["actor"] for e in events if e["type"] == "task_completed"} == {"tester"}

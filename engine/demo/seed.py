@@ -10,7 +10,7 @@ from .formdata import FormDataGenerator
 from .people import PersonFactory
 
 GEMEENTEN = ("GM0363", "GM0344", "GM0014", "GM1680")  # Amsterdam, Utrecht, Groningen, Aa en Hunze
-DEMO_ROLES = ("klantmanager", "coordinator", "trainer", "uitvoerder", "regio")
+DEMO_ROLES = ("klantmanager", "coordinator", "trainer", "uitvoerder", "regio", "jurist")
 
 
 class MovableClock:
