@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 
-from . import deployment, drafts, worklist
+from . import deployment, drafts, notes, worklist
 from .bundle import collect
 from .clock import Clock, fixed_clock
 from .errors import Conflict, InvalidInput, NotFound
@@ -121,6 +121,13 @@ class Engine:
     def discard_draft(self, task_id: str, actor: str | None = None) -> bool:
         with self.db.transaction() as session:
             return drafts.discard(session, task_id, actor or self.settings.user)
+
+    def add_note(self, case_id: str, text: str, actor: str | None = None, corrects: int | None = None) -> int:
+        """A note in the case's history (engine/notes.py); `corrects`: the seq of the note it corrects.
+        Returns the note's seq."""
+        with self.db.transaction() as session:
+            event = notes.add(session, case_id, text, actor or self.settings.user, self.clock(), corrects)
+            return event.seq
 
     def claim_task(self, task_id: str, actor: str | None = None, release: bool = False) -> None:
         cases, forms, instances = _runtime()

@@ -101,7 +101,11 @@ def humanize(name: str | None) -> str:
 def event_text(event_type: str, task: str | None, data: dict | None) -> str:
     """What happened, in a caseworker's words."""
     key = f"event.{event_type}"
-    text = t(key, task=humanize(task), message=(data or {}).get("message", ""))
+    data = data or {}
+    if event_type == "note_added" and data.get("corrects"):
+        key = "event.note_correction"
+    text = t(key, task=humanize(task), message=data.get("message", ""), text=data.get("text", ""),
+             seq=data.get("corrects", ""))
     return event_type.replace("_", " ") if text == key else text
 
 

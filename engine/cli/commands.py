@@ -176,6 +176,15 @@ def list_cases(args, settings) -> int:
     return 0
 
 
+def note(args, settings) -> int:
+    seq = _engine(settings).add_note(args.case_id, args.text, actor=settings.user, corrects=args.corrects)
+    if args.json:
+        print_json({"case_id": args.case_id, "seq": seq})
+    else:
+        print(f"note added to case {args.case_id} as event {seq}")
+    return 0
+
+
 def incidents(args, settings) -> int:
     rows = _engine(settings).list_incidents(gemeenten=[args.gemeente] if args.gemeente else None)
     if args.json:

@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=["running", "completed", "error"], help="only this status")
     p.add_argument("--search", help="part of the person's name, the whole BSN, or the start of the case id")
 
+    p = command("notitie", commands.note, "add a short note to a case's history (a correction is a new note)")
+    p.add_argument("case_id", metavar="CASE_ID")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--corrects", type=int, metavar="SEQ", help="the seq of the earlier note this one corrects")
+
     p = command("incidents", commands.incidents, "list cases stopped by an incident, with the technical message")
     p.add_argument("--gemeente", help="only this municipality")
 

@@ -146,3 +146,30 @@ async def test_at_80x24_the_form_gets_the_screen_and_f2_f3_open_the_rest(db):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_task_of(pilot, "Jan de Vries")
         assert not screen.query_one("#task-instructions", Collapsible).collapsed  # room enough
+
+
+async def test_a_note_from_the_dossier_shows_in_its_history(db):
+    from tui_app_fixtures import table_rows
+
+    from tui.screens.dossier import DossierScreen
+    from tui.screens.note import NoteModal
+
+    url, cases = db
+    app = make_app(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(DossierScreen(cases["Jan de Vries"]))
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteModal)
+        await type_text(pilot, "Belt terug na de vakantie")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DossierScreen)
+        newest = table_rows(app.screen.query_one("#dossier-history", DataTable))[0]
+        assert newest[1:] == ["anna", "Notitie: Belt terug na de vakantie"]
+    engine = build_engine(Settings(db_url=url, user="anna", now=NOW))
+    (result,) = engine.verify_cases([cases["Jan de Vries"]])
+    assert result.ok, result
+    engine.db.dispose()

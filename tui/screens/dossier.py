@@ -41,7 +41,7 @@ class DossierScreen(EngineScreen):
         self.case_id = case_id
         self.case: CaseDetail | None = None
         self.labels: dict = {}
-        bind(self, [("escape", "back", "action.back"), ("a", "audit", "action.audit"),
+        bind(self, [("escape", "back", "action.back"), ("n", "note", "action.note"), ("a", "audit", "action.audit"),
                     ("r", "refresh", "action.refresh")])
 
     def compose(self) -> ComposeResult:
@@ -132,6 +132,22 @@ class DossierScreen(EngineScreen):
             message.stop()
             self.app.pop_screen()
             self.app.show_error(message.error)
+
+    def action_note(self) -> None:
+        from tui.screens.note import NoteModal
+
+        def written(text: str | None) -> None:
+            if text:
+                self.add_note(text)
+
+        self.app.push_screen(NoteModal(), written)
+
+    # Its own group: closing the modal reloads the dossier (screen resume), which must not cancel this.
+    @work(thread=True, exclusive=True, group="note", exit_on_error=False)
+    def add_note(self, text: str) -> None:
+        self.engine.add_note(self.case_id, text, actor=self.engine.settings.user)
+        self.app.call_from_thread(self.notify, t("note.added"))
+        self.post_message(self.Loaded(self.engine.show_case(self.case_id), self.engine.field_labels(self.case_id)))
 
     def action_audit(self) -> None:
         from tui.screens.audit import AuditScreen
