@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 
-from . import deployment, drafts, notes, worklist
+from . import assignment, deployment, drafts, notes, worklist
 from .bundle import collect
 from .clock import Clock, fixed_clock
 from .errors import Conflict, InvalidInput, NotFound
@@ -128,6 +128,14 @@ class Engine:
         with self.db.transaction() as session:
             event = notes.add(session, case_id, text, actor or self.settings.user, self.clock(), corrects)
             return event.seq
+
+    def assign_tasks(self, task_ids: Sequence[str], assignee: str | None, actor: str | None = None) -> int:
+        """Give open tasks to a colleague holding their role in their gemeente, or release them
+        (`assignee` None); one event per task, all in one transaction (engine/assignment.py)."""
+        cases, forms, instances = _runtime()
+        with self.db.transaction() as session:
+            return assignment.assign(session, list(task_ids), assignee, actor or self.settings.user, self.clock(),
+                                     cases.work_item)
 
     def claim_task(self, task_id: str, actor: str | None = None, release: bool = False) -> None:
         cases, forms, instances = _runtime()

@@ -176,6 +176,15 @@ def list_cases(args, settings) -> int:
     return 0
 
 
+def assign(args, settings) -> int:
+    count = _engine(settings).assign_tasks(args.task_ids, None if args.release else args.to, actor=settings.user)
+    if args.json:
+        print_json({"assigned": count, "assignee": None if args.release else args.to})
+    else:
+        print(f"{count} task(s) released" if args.release else f"{count} task(s) assigned to {args.to}")
+    return 0
+
+
 def note(args, settings) -> int:
     seq = _engine(settings).add_note(args.case_id, args.text, actor=settings.user, corrects=args.corrects)
     if args.json:

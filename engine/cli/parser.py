@@ -58,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=["running", "completed", "error"], help="only this status")
     p.add_argument("--search", help="part of the person's name, the whole BSN, or the start of the case id")
 
+    p = command("assign", commands.assign, "give open tasks to a colleague holding their role, or release them")
+    p.add_argument("task_ids", nargs="+", metavar="TASK_ID")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--to", metavar="NAME", help="the colleague who gets the tasks")
+    who.add_argument("--release", action="store_true", help="release the tasks (nobody has them)")
+
     p = command("notitie", commands.note, "add a short note to a case's history (a correction is a new note)")
     p.add_argument("case_id", metavar="CASE_ID")
     p.add_argument("text", metavar="TEXT")

@@ -59,6 +59,16 @@ class WorklistScreen(EngineScreen):
             super().__init__()
             self.name = name
 
+    class Colleagues(Message):
+        def __init__(self, task_ids: list[str], names: list[str]) -> None:
+            super().__init__()
+            self.task_ids, self.names = task_ids, names
+
+    class Assigned(Message):
+        def __init__(self, count: int, assignee: str | None) -> None:
+            super().__init__()
+            self.count, self.assignee = count, assignee
+
     class Claimed(Message):
         def __init__(self, released: bool) -> None:
             super().__init__()
@@ -68,6 +78,7 @@ class WorklistScreen(EngineScreen):
         super().__init__(id="worklist-screen")
         self.items: list[WorkItem] = []
         self.found: list[CaseSummary] = []  # rows after the tasks: searched cases with no task listed
+        self.marked: set[str] = set()  # task ids selected (space) for distributing (t)
         self.has_more = False
         self.fetching = False
         self.load_failed = False
@@ -75,8 +86,10 @@ class WorklistScreen(EngineScreen):
         bind(self, [("slash", "focus_search", "action.search"), ("n", "new_case", "action.new_case"),
                     ("c", "claim", "action.claim"), ("d", "dossier", "action.dossier"),
                     ("v", "switch_view", "action.switch_view"), ("q", "quit", "action.quit"),
-                    ("r", "refresh", "action.refresh")])  # r shows from about 95 columns; all are in the palette
-        bind(self, [("escape", "leave_search", "action.back"), ("a", "audit", "action.audit")], show=False)
+                    ("r", "refresh", "action.refresh"), ("t", "assign", "action.assign")])
+        # r and t show from about 95 columns; all are in the palette.
+        bind(self, [("escape", "leave_search", "action.back"), ("a", "audit", "action.audit"),
+                    ("space", "mark", "action.mark")], show=False)
 
     def compose(self) -> ComposeResult:
         yield self.header()
@@ -187,7 +200,8 @@ class WorklistScreen(EngineScreen):
         """The full text of each cell of `item`'s row, before fitting it to a column."""
         state = urgency(item.due, self.engine.clock())
         marker = {"overdue": " !", "due-soon": " ~"}.get(state or "", "")
-        return {cp.DEADLINE: fmt_short_date(item.due) + marker, cp.TASK: item.title or cp.EMPTY,
+        mark = "✓ " if item.id in self.marked else ""
+        return {cp.DEADLINE: mark + fmt_short_date(item.due) + marker, cp.TASK: item.title or cp.EMPTY,
                 cp.PERSON: item.person_name or cp.EMPTY, cp.BSN: mask_bsn(item.bsn) or cp.EMPTY,
                 cp.STAGE: stage_label(item.stage), cp.ROLE: item.role or cp.EMPTY,
                 cp.ASSIGNEE: item.assignee or cp.EMPTY, cp.CASE: short_id(item.case_id)}
@@ -241,6 +255,8 @@ class WorklistScreen(EngineScreen):
             parts.append(t("worklist.due_soon", count=states.count("due-soon")))
         if self.found:
             parts.append(t("worklist.also_cases", count=len(self.found)))
+        if self.marked:
+            parts.append(t("worklist.marked", count=len(self.marked)))
         status.update(" · ".join(parts))
 
     @on(DataTable.RowHighlighted, "#worklist")
@@ -308,6 +324,54 @@ class WorklistScreen(EngineScreen):
             self.notify(t("worklist.no_selection"))
             return
         self.claim(item.id, release=item.assignee == user.name)
+
+    # ----------------------------------------------------------------- distributing (verdelen)
+    def action_mark(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        self.marked.symmetric_difference_update({item.id})
+        table = self.query_one(RowTable)
+        row = table.cursor_row
+        self.fill_table()
+        table.move_cursor(row=min(row + 1, len(self.items) - 1), animate=False)
+        self.show_status()
+
+    def action_assign(self) -> None:
+        chosen = [item for item in self.items if item.id in self.marked] or \
+            ([self.selected()] if self.selected() else [])
+        if not chosen:
+            self.notify(t("worklist.no_selection"))
+            return
+        self.find_colleagues([item.id for item in chosen], {i.role for i in chosen if i.role},
+                             {i.gemeente for i in chosen})
+
+    @work(thread=True, exclusive=True, group="claim", exit_on_error=False)
+    def find_colleagues(self, task_ids: list[str], roles: set[str], gemeenten: set[str]) -> None:
+        # The user directory is small (tens of people); its roles are JSON lists, so match them here.
+        names = sorted(u.name for u in self.engine.list_users()
+                       if roles <= set(u.roles) and gemeenten <= set(u.gemeenten))
+        self.post_message(self.Colleagues(task_ids, names))
+
+    def on_worklist_screen_colleagues(self, message: Colleagues) -> None:
+        from tui.screens.assign import AssignModal
+
+        def chosen(answer) -> None:
+            if answer is not None:
+                self.assign(message.task_ids, answer[1])
+
+        self.app.push_screen(AssignModal(len(message.task_ids), message.names), chosen)
+
+    @work(thread=True, exclusive=True, group="assign", exit_on_error=False)
+    def assign(self, task_ids: list[str], assignee: str | None) -> None:
+        count = self.engine.assign_tasks(task_ids, assignee, actor=self.engine.settings.user)
+        self.post_message(self.Assigned(count, assignee))
+
+    def on_worklist_screen_assigned(self, message: Assigned) -> None:
+        self.marked.clear()
+        self.notify(t("worklist.assigned", count=message.count, name=message.assignee) if message.assignee
+                    else t("worklist.released_many", count=message.count))
+        self.reload()
 
     @work(thread=True, exclusive=True, group="claim", exit_on_error=False)
     def claim(self, task_id: str, release: bool) -> None:
