@@ -288,5 +288,6 @@ TEXTS: dict[str, str] = {
     "finding.reordered_event": "reordered event",
     "finding.missing_case": "case row missing",
     "finding.replay_divergence": "replay divergence",
+    "finding.time_backwards": "time runs backwards",
     "finding.state_mismatch": "stored state differs",
 }

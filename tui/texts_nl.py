@@ -304,5 +304,6 @@ TEXTS: dict[str, str] = {
     "finding.reordered_event": "volgorde gewijzigd",
     "finding.missing_case": "zaakregel ontbreekt",
     "finding.replay_divergence": "herhaling wijkt af",
+    "finding.time_backwards": "tijd loopt terug",
     "finding.state_mismatch": "opgeslagen toestand wijkt af",
 }

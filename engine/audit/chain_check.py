@@ -10,6 +10,7 @@ same chain names its seq (`{"seqs": [...]}`). The payload hash stands and the ch
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from . import chain
 from .views import Finding
@@ -33,6 +34,7 @@ def check_chain(case_id: str, events: Sequence, anchor: str | None) -> list[Find
     by_hash = {e.hash: e.seq for e in events}
     max_seq = max((e.seq for e in events), default=0)
     expected_seq, prev_hash, prev_seq, prev_bad = 1, chain.GENESIS, None, False
+    previous = None
     for event in events:
         gap = event.seq > expected_seq
         if gap:
@@ -45,7 +47,11 @@ def check_chain(case_id: str, events: Sequence, anchor: str | None) -> list[Find
             findings.append(payload)
         if event.prev_hash != prev_hash and not (gap or header or prev_bad):
             findings.append(_broken_link(case_id, event, prev_seq, by_hash.get(event.prev_hash)))
+        later = _time_backwards(case_id, event, previous)
+        if later:
+            findings.append(later)
         expected_seq, prev_hash, prev_seq, prev_bad = event.seq + 1, event.hash, event.seq, bool(header)
+        previous = event
     anchor_finding = _check_anchor(case_id, events, anchor, by_hash, prev_bad)
     if anchor_finding:
         findings.append(anchor_finding)
@@ -83,6 +89,20 @@ def _check_payload(case_id: str, event, erased: set[int]) -> Finding | None:
     if event.data is None:
         return Finding(case_id, event.seq, "altered_payload", "the payload was removed without a recorded erasure")
     return Finding(case_id, event.seq, "altered_payload", "the payload does not match its recorded hash")
+
+
+CLOCK_SLACK = timedelta(seconds=1)
+"""Steps back smaller than this are no finding: the scenario runner fires a timer a microsecond after
+its due time and runs the next step at the nominal time."""
+
+
+def _time_backwards(case_id: str, event, previous) -> Finding | None:
+    """A history is in time order: an event recorded before the one it follows was written over, or
+    the clock was set back (the engine clock is injected, so both are worth a look)."""
+    if previous is None or previous.at is None or event.at is None or event.at >= previous.at - CLOCK_SLACK:
+        return None
+    return Finding(case_id, event.seq, "time_backwards",
+                   f"recorded at {event.at.isoformat()}, before event {previous.seq} ({previous.at.isoformat()})")
 
 
 def _missing(case_id: str, first: int, last: int) -> Finding:

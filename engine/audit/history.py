@@ -60,7 +60,7 @@ EVENT_COLUMNS = [_events.c[name] for name in (
     "prev_hash", "hash")] + [type_coerce(_events.c.at, _LenientTime()).label("at"),
                              type_coerce(_events.c.data, _LenientJSON()).label("data")]
 CASE_COLUMNS = [_cases.c[name] for name in (
-    "id", "process_id", "gemeente", "definition_id", "status", "last_event_hash")]
+    "id", "process_id", "gemeente", "definition_id", "status", "last_event_hash", "person_name", "bsn")]
 
 
 @dataclass

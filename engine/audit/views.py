@@ -15,6 +15,7 @@ KIND_LABELS = {
     "missing_case": "missing case row",
     "replay_divergence": "replay divergence",
     "state_mismatch": "stored state differs",
+    "time_backwards": "time runs backwards",
 }
 
 
@@ -44,6 +45,7 @@ class CaseVerification:
     events: int
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()  # facts that are not problems, e.g. an erased payload stops the replay
+    person: str | None = None  # the person's name and masked BSN, so an auditor knows whose case it is
 
     @property
     def ok(self) -> bool:
@@ -53,7 +55,7 @@ class CaseVerification:
         return {"case_id": self.case_id, "ok": self.ok, "process_id": self.process_id,
                 "definition_version": self.definition_version, "gemeente": self.gemeente,
                 "events": self.events, "findings": [f.to_json() for f in self.findings],
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "person": self.person}
 
 
 @dataclass(frozen=True)
