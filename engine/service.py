@@ -7,16 +7,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 
-from . import assignment, deployment, drafts, notes, worklist
+from . import assignment, deployment, drafts, follow_ups, notes, worklist
 from .bundle import collect
 from .clock import Clock, fixed_clock
 from .errors import Conflict, InvalidInput, NotFound
 from .settings import Settings
 from .store import repo
 from .store.db import Database
-from .store.tables import Case, Event, User
+from .store.tables import Case, Event, FollowUp, User
 from .views import (
     CaseDetail,
     CaseSummary,
@@ -106,6 +106,8 @@ class Engine:
             # On an incident the completion is not applied (the task stays open) but the incident is
             # recorded: the caller sees status "error" and the incident.
             open_tasks = worklist.query(session, TaskFilter(case_id=case.id))
+            if task_id not in {item.id for item in open_tasks}:
+                session.execute(delete(FollowUp).where(FollowUp.task_id == task_id))
             return CompletionResult(case.id, case.status, tuple(open_tasks), _incident(case))
 
     # -- drafts (unsent form input; not case data) ----------------------------------------------
@@ -136,6 +138,14 @@ class Engine:
         with self.db.transaction() as session:
             return assignment.assign(session, list(task_ids), assignee, actor or self.settings.user, self.clock(),
                                      cases.work_item)
+
+    def set_follow_up(self, task_id: str, until: datetime | None, actor: str | None = None) -> None:
+        """"Wachten tot": the actor's claimed task leaves their "mine" list until `until` (None clears it).
+        Not case data: no event, like a reminder on a desk."""
+        cases, forms, instances = _runtime()
+        with self.db.transaction() as session:
+            follow_ups.set_until(session, cases.work_item(session, task_id), actor or self.settings.user, until,
+                                 self.clock())
 
     def claim_task(self, task_id: str, actor: str | None = None, release: bool = False) -> None:
         cases, forms, instances = _runtime()
@@ -253,13 +263,13 @@ class Engine:
     def clear_all_data(self) -> int:
         """Delete every case, its history and every deployed version (for `demo --fresh`); users and the
         installation's keys stay. Returns the number of cases deleted."""
-        from sqlalchemy import delete, func
+        from sqlalchemy import func
 
         from .store.tables import DefinitionVersion, Draft, WorkItem
 
         with self.db.transaction() as session:
             count = session.scalar(select(func.count()).select_from(Case)) or 0
-            for table in (Draft, WorkItem, Event, Case, DefinitionVersion):
+            for table in (Draft, FollowUp, WorkItem, Event, Case, DefinitionVersion):
                 session.execute(delete(table))
             return count
 

@@ -165,3 +165,13 @@ class Draft(Base):
     case_id: Mapped[str] = mapped_column(String(36), index=True)
     data: Mapped[dict]
     updated_at: Mapped[datetime]
+
+
+class FollowUp(Base):
+    """"Wachten tot": a claimed task stays out of its assignee's "mine" list until this time."""
+
+    __tablename__ = "follow_ups"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user: Mapped[str] = mapped_column(String(200), primary_key=True)
+    until: Mapped[datetime]

@@ -36,11 +36,11 @@ class Query:
     role: str | None = None
     search: str | None = None
 
-    def task_filter(self, user: UserInfo, offset: int) -> TaskFilter:
+    def task_filter(self, user: UserInfo, offset: int, now=None) -> TaskFilter:
         common = {"stage": self.stage, "role": self.role, "search": self.search, "limit": PAGE + 1,
                   "offset": offset}
-        if self.view == MINE:
-            return TaskFilter(assignee=user.name, **common)
+        if self.view == MINE:  # a task waiting until a later follow-up date ("wachten tot") stays out
+            return TaskFilter(assignee=user.name, waiting_until=now, **common)
         return TaskFilter(roles=tuple(user.roles), gemeenten=tuple(user.gemeenten), **common)
 
 
@@ -86,7 +86,8 @@ class WorklistScreen(EngineScreen):
         bind(self, [("slash", "focus_search", "action.search"), ("n", "new_case", "action.new_case"),
                     ("c", "claim", "action.claim"), ("d", "dossier", "action.dossier"),
                     ("v", "switch_view", "action.switch_view"), ("q", "quit", "action.quit"),
-                    ("r", "refresh", "action.refresh"), ("t", "assign", "action.assign")])
+                    ("r", "refresh", "action.refresh"), ("t", "assign", "action.assign"),
+                    ("w", "follow_up", "action.follow_up")])
         # r and t show from about 95 columns; all are in the palette.
         bind(self, [("escape", "leave_search", "action.back"), ("a", "audit", "action.audit"),
                     ("space", "mark", "action.mark")], show=False)
@@ -140,7 +141,7 @@ class WorklistScreen(EngineScreen):
             if user is None:
                 self.post_message(self.IdentityUnknown(self.engine.settings.user))
                 return
-        items = self.engine.list_tasks(query.task_filter(user, offset))
+        items = self.engine.list_tasks(query.task_filter(user, offset, now=self.engine.clock()))
         cases = self.search_cases(query, user, items) if offset == 0 and query.search else []
         if still_wanted():
             self.post_message(self.Loaded(user, items[:PAGE], offset, len(items) > PAGE, cases))
@@ -324,6 +325,30 @@ class WorklistScreen(EngineScreen):
             self.notify(t("worklist.no_selection"))
             return
         self.claim(item.id, release=item.assignee == user.name)
+
+    # ----------------------------------------------------------------- wachten tot
+    def action_follow_up(self) -> None:
+        from datetime import datetime, time
+
+        from tui.format import LOCAL
+        from tui.screens.follow_up import FollowUpModal
+
+        item, user = self.selected(), self.app.user
+        if item is None or user is None or item.assignee != user.name:
+            self.notify(t("follow_up.claim_first"))
+            return
+
+        def chosen(day) -> None:
+            if day is not None:
+                self.follow_up(item.id, datetime.combine(day, time(0, 0), tzinfo=LOCAL))
+
+        self.app.push_screen(FollowUpModal(item.title), chosen)
+
+    @work(thread=True, exclusive=True, group="assign", exit_on_error=False)
+    def follow_up(self, task_id: str, until) -> None:
+        self.engine.set_follow_up(task_id, until, actor=self.engine.settings.user)
+        self.app.call_from_thread(self.notify, t("follow_up.set", date=fmt_short_date(until)))
+        self.app.call_from_thread(self.reload)
 
     # ----------------------------------------------------------------- distributing (verdelen)
     def action_mark(self) -> None:

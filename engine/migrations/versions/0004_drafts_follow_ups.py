@@ -1,4 +1,4 @@
-"""drafts: half-filled task forms per task and user (issue 16)
+"""drafts and follow-up dates: half-filled task forms per task and user; "wachten tot" dates (issue 16)
 
 Revision ID: 0004
 Revises: 0003
@@ -26,8 +26,16 @@ def upgrade():
         sa.PrimaryKeyConstraint("task_id", "user"),
     )
     op.create_index("ix_drafts_case_id", "drafts", ["case_id"])
+    op.create_table(
+        "follow_ups",
+        sa.Column("task_id", sa.String(length=36), nullable=False),
+        sa.Column("user", sa.String(length=200), nullable=False),
+        sa.Column("until", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("task_id", "user"),
+    )
 
 
 def downgrade():
+    op.drop_table("follow_ups")
     op.drop_index("ix_drafts_case_id", table_name="drafts")
     op.drop_table("drafts")
