@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEMO_DB := sqlite:///demo.db
 
-.PHONY: setup demo test lint bench bench-quick clean
+.PHONY: setup demo demo-fresh test lint bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Seeds a demo database with generated people (Faker nl_NL) and opens the caseworker app on it.
+# Seeds a demo database with generated people (Faker nl_NL) relative to today and opens the caseworker
+# app on it. A second run keeps the existing demo (and says so); `make demo-fresh` replaces it.
 demo: setup
 	$(BIN)/traject --db $(DEMO_DB) demo --people 50
+	$(BIN)/traject --db $(DEMO_DB) --user demo tui
+
+demo-fresh: setup
+	$(BIN)/traject --db $(DEMO_DB) demo --people 50 --fresh
 	$(BIN)/traject --db $(DEMO_DB) --user demo tui
 
 test: setup

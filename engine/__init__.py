@@ -12,7 +12,7 @@ _EXPORTS = {
     "Conflict": "errors", "DefinitionInvalid": "errors", "ScriptError": "errors",
     "CaseDetail": "views", "CaseSummary": "views", "CompletionResult": "views", "DeployResult": "views",
     "FormSpec": "views", "HistoryEntry": "views", "Incident": "views", "ProcessInfo": "views",
-    "UserInfo": "views", "WorkItem": "views",
+    "UserInfo": "views", "WorkItem": "views", "FormDraft": "views", "IncidentInfo": "views", "FieldLabel": "views",
     "CaseVerification": "audit.views", "ReplayReport": "audit.views", "ReplayStep": "audit.views",
 }
 __all__ = sorted(_EXPORTS)

@@ -82,7 +82,7 @@ class AdminMethods:
         with self.command(None, Resource("users"), write=False) as (session, who):
             if not directory.is_empty(session):
                 who.require("users.list", Resource("users"))
-            return [user_view(p) for p in directory.users(session)]
+            return [user_view(p) for p in directory.users(session, self.policy())]
 
     def get_user(self, name: str) -> UserInfo | None:
         """A user's grants: one's own always, anyone else's for a beheerder."""

@@ -7,22 +7,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 
-from . import deployment, worklist
+from . import deployment, drafts, worklist
 from .admin import AdminMethods
 from .bundle import collect
+from .casework import CaseworkMethods
 from .clock import Clock, fixed_clock
 from .errors import ClockBehind, Conflict, InvalidInput, NotAllowed, NotFound
 from .guard import Guarded
 from .inputs import check_data
 from .integration import IntegrationMethods
 from .rights import Resource
+from .rights.principal import task_resource
 from .rights.visibility import case_clause, task_clause
 from .settings import Settings
 from .store import repo
 from .store.db import Database
-from .store.tables import Case, Event, WorkItem
+from .store.tables import Case, Event, FollowUp, WorkItem
 from .views import (
     CaseDetail,
     CaseSummary,
@@ -39,6 +41,10 @@ if TYPE_CHECKING:
     from . import cases as cases_module
 
 
+SYSTEM_ACTOR = "systeem"
+"""The actor of events nobody did by hand: timers fired by the worker."""
+
+
 def _runtime():
     """The SpiffWorkflow-backed modules, imported on first use: listing tasks or cases never needs
     them, and importing SpiffWorkflow and jsonschema costs about 0.2 s of every command's start."""
@@ -47,7 +53,7 @@ def _runtime():
     return cases, forms, instances
 
 
-class Engine(Guarded, AdminMethods, IntegrationMethods):
+class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):
@@ -57,6 +63,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods):
         self._script_engine_factory = script_engine_factory
         self._specs = None  # SpecCache, made on first use (it imports SpiffWorkflow)
         self._sources: dict[tuple[int, str], str | None] = {}  # form texts of deployed versions
+        self._labels: dict[int, dict] = {}  # field labels per deployed version
 
     # -- definitions -------------------------------------------------------------------------
     def validate(self, paths: Sequence[str | Path]) -> list:
@@ -124,9 +131,12 @@ class Engine(Guarded, AdminMethods, IntegrationMethods):
                                   f" (claimed by {item.assignee}; it must be released or taken over first)")
             forms.validate(self._source(repo.definition(session, case.definition_id), item.form), data)
             case = cases.complete_task(session, self._ctx(who.name), case, task_id, data)
+            drafts.drop_closed(session, case.id)  # the completed task's drafts, whoever typed them
             # On an incident the completion is not applied (the task stays open) but the incident is
             # recorded: the caller sees status "error" and the incident.
             open_tasks = self._visible_tasks(session, who, TaskFilter(case_id=case.id))
+            if task_id not in {item.id for item in worklist.query(session, TaskFilter(case_id=case.id))}:
+                session.execute(delete(FollowUp).where(FollowUp.task_id == task_id))
             return CompletionResult(case.id, case.status, tuple(open_tasks), _incident(case))
 
     def claim_task(self, task_id: str, actor: str | None = None, release: bool = False,
@@ -170,10 +180,10 @@ class Engine(Guarded, AdminMethods, IntegrationMethods):
             if case_id:
                 stmt = stmt.where(Case.id == case_id)
             due = list(session.scalars(stmt.limit(limit) if limit else stmt))
-            actor = who.name
         moved = 0
         for case_id in due:
-            moved += self._fire_one(cases, case_id, actor)
+            # A timer is the worker's doing, recorded as `systeem`, not as whoever runs the worker.
+            moved += self._fire_one(cases, case_id, SYSTEM_ACTOR)
         return moved
 
     def _fire_one(self, cases, case_id: str, actor: str) -> int:
@@ -257,16 +267,25 @@ class Engine(Guarded, AdminMethods, IntegrationMethods):
             who.require("case.view", Resource(f"case {case_id} ({case.gemeente})", case.gemeente))
             return instances.visited_nodes(cases.load_for_reading(session, self._ctx(who.name), case))
 
-    def list_cases(self, gemeente: str | None = None, status: str | None = None,
-                   limit: int = 200) -> list[CaseSummary]:
+    def list_cases(self, gemeente: str | None = None, status: str | None = None, limit: int = 200,
+                   search: str | None = None, gemeenten: Sequence[str] | None = None) -> list[CaseSummary]:
+        """Cases newest first, in any state (running, waiting on a timer, completed, error), in the
+        caller's scope. `search`: part of the person's name, the whole BSN, or the start of the case id;
+        `gemeenten`: narrow to these. Filtered in SQL."""
         with self.command("case.list", write=False) as (session, who):
             if gemeente:
                 who.require("case.list", Resource(f"cases of {gemeente}", gemeente))
             stmt = select(Case).where(case_clause(who, "case.list")).order_by(Case.created_at.desc()).limit(limit)
             if gemeente:
                 stmt = stmt.where(Case.gemeente == gemeente)
+            if gemeenten is not None:
+                stmt = stmt.where(Case.gemeente.in_(gemeenten))
             if status:
                 stmt = stmt.where(Case.status == status)
+            if search and search.strip():
+                text = search.strip()
+                stmt = stmt.where(or_(Case.person_name.ilike(f"%{text}%"), Case.bsn == text,
+                                      Case.id.startswith(text)))
             return [self._summary(session, c) for c in session.scalars(stmt)]
 
     def _visible_tasks(self, session, who, task_filter: TaskFilter) -> list:
@@ -353,8 +372,7 @@ def _json_or_none(text: str | None) -> dict | None:
 
 
 def _task_resource(item) -> Resource:
-    return Resource(f"task {item.id} ({item.role or 'no lane'}, {item.gemeente})", item.gemeente, item.role,
-                    item.case_id, is_task=True)
+    return task_resource(item)
 
 
 def _paths_label(paths) -> str:

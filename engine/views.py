@@ -1,6 +1,7 @@
 """Frozen view objects handed to callers (CLI, TUI). Never ORM rows or SpiffWorkflow tasks."""
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -275,3 +276,35 @@ class ExternalItem:
         data = asdict(self)
         data["locked_until"] = _iso(self.locked_until)
         return data
+
+
+@dataclass(frozen=True)
+class FormDraft:
+    """A user's unsent input for one task (not case data: see engine/drafts.py)."""
+
+    task_id: str
+    data: dict
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class IncidentInfo:
+    """A case stopped by an incident, for coordinators and designers (`traject incidents`)."""
+
+    case: CaseSummary
+    incident: Incident
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.case.to_json(), "incident": self.incident.to_json()}
+
+
+@dataclass(frozen=True)
+class FieldLabel:
+    """How a data field reads: its form title, and titles of its choices (value as JSON text -> title)."""
+
+    title: str | None
+    options: tuple[tuple[str, str], ...] = ()
+
+    def option_title(self, value: Any) -> str | None:
+        key = json.dumps(value)
+        return next((title for option, title in self.options if option == key), None)

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
+from .store.tables import FollowUp
 from .store.tables import WorkItem as WorkItemRow
 from .views import WorkItem
 
@@ -21,6 +23,7 @@ class TaskFilter:
     gemeenten: tuple[str, ...] | None = None  # any of these gemeenten
     stage: str | None = None
     search: str | None = None  # part of the person's name, or the BSN
+    waiting_until: datetime | None = None  # with assignee: leave out tasks whose follow-up date is later
     limit: int | None = None
     offset: int = 0
 
@@ -56,6 +59,9 @@ def _conditions(f: TaskFilter) -> Iterable:
         yield WorkItemRow.gemeente.in_(f.gemeenten)
     if f.stage:
         yield WorkItemRow.stage == f.stage
+    if f.assignee and f.waiting_until is not None:
+        yield ~exists().where(and_(FollowUp.task_id == WorkItemRow.id, FollowUp.user == f.assignee,
+                                   FollowUp.until > f.waiting_until))
     if f.search:
         text = f.search.strip()
         yield or_(WorkItemRow.person_name.ilike(f"%{text}%"), WorkItemRow.bsn == text,

@@ -104,3 +104,25 @@ def filled(cli):
     from audit_support import fill
 
     return fill(cli)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without TRAJECT_TEST_PG_URL the PostgreSQL variants are left out with one line in the report,
+    instead of one "SKIPPED" line per test file in `make test`'s summary (-ra)."""
+    if PG_URL or REQUIRE_PG:
+        return
+    pg = [item for item in items if getattr(item, "callspec", None)
+          and item.callspec.params.get("db_url") == "postgresql"]
+    if not pg:
+        return
+    left_out = set(pg)
+    items[:] = [item for item in items if item not in left_out]
+    config.hook.pytest_deselected(items=pg)
+    config._traject_pg_left_out = len(pg)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    left_out = getattr(config, "_traject_pg_left_out", 0)
+    if left_out:
+        terminalreporter.write_line(f"{left_out} PostgreSQL tests not run: set TRAJECT_TEST_PG_URL "
+                                    "(e.g. postgresql+psycopg://postgres@127.0.0.1/test) to run them")

@@ -66,7 +66,12 @@ def only_case_flagged(cli, case_id) -> list:
 def test_intact_histories_verify(cli, filled):
     result = cli("audit", "verify", "--all")
     assert result.code == 0, result.out
-    assert sorted(result.out.split()) == sorted([filled.full, "ok", filled.partial, "ok", filled.incident, "ok"])
+    # Each line: case id, ok, then the person (masked BSN) and gemeente.
+    lines = [line.split("  ") for line in result.out.strip().split("\n")]
+    assert sorted(line[:2] for line in lines) == sorted([[filled.full, "ok"], [filled.partial, "ok"],
+                                                          [filled.incident, "ok"]])
+    assert all(line[-1].startswith("GM") for line in lines), lines
+    assert "Noor Bakker ******782" in result.out and "123456782" not in result.out
     assert "3 case(s), 14 event(s)" in result.err
     report = cli.ok("audit", "verify", filled.full)
     assert report["summary"]["events"] == 6 and report["cases"][0]["ok"] is True
@@ -177,7 +182,7 @@ def test_changed_event_fields(cli, db, filled, column, value):
     assert found[0] == ("altered_event", 2)
     result = cli("audit", "verify", "--all")
     assert result.code == 1
-    assert f"{filled.full}  FAILED\n  event 2: altered event:" in result.out
+    assert f"{filled.full}  FAILED  Fatima el Amrani  GM0363\n  event 2: altered event:" in result.out
 
 
 def test_deleted_case_row_and_altered_stored_state(cli, db, filled):

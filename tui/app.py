@@ -56,6 +56,18 @@ class TrajectApp(App[int]):
     def show_error_text(self, title: str, message: str) -> None:
         self.push_screen(ErrorModal(title, message))
 
+    async def action_quit(self) -> None:
+        """Closing the app keeps a half-filled task form as a draft (tui/screens/task.py)."""
+        from tui.screens.task import TaskScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, TaskScreen):
+                try:
+                    screen.keep_draft(wait=True)
+                except Exception as error:  # noqa: BLE001 - closing must not fail; say why nothing was kept
+                    self.log.error("draft not kept", error=repr(error))
+        await super().action_quit()
+
     # ------------------------------------------------------------------------------ palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The screen's key bindings first (in the user's language), then keys, theme and quit."""

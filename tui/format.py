@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tui.i18n import t
+from tui.numbers import format_number
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 STAGES = ("intake", "inburgering", "workshop", "ondertekening", "monitoring", "afgesloten")
@@ -17,6 +18,12 @@ DUE_SOON = timedelta(days=3)
 """A task due within this time is highlighted as "due soon"."""
 
 OVERDUE, DUE_SOON_STATE = "overdue", "due-soon"
+TECHNICAL_ROLES = frozenset({"coordinator", "ontwerper", "beheerder"})
+"""Roles that see an incident's technical message (the expression error); others get a plain sentence."""
+
+
+def sees_technical(user) -> bool:
+    return bool(user and TECHNICAL_ROLES & set(user.roles))
 
 
 def mask_bsn(bsn: str | None) -> str:
@@ -94,26 +101,41 @@ def humanize(name: str | None) -> str:
 def event_text(event_type: str, task: str | None, data: dict | None) -> str:
     """What happened, in a caseworker's words."""
     key = f"event.{event_type}"
-    text = t(key, task=humanize(task), message=(data or {}).get("message", ""))
+    data = data or {}
+    if event_type == "note_added" and data.get("corrects"):
+        key = "event.note_correction"
+    text = t(key, task=humanize(task), message=data.get("message", ""), text=data.get("text", ""),
+             seq=data.get("corrects", ""))
     return event_type.replace("_", " ") if text == key else text
 
 
-def scalar_items(data: dict, limit: int = 14) -> list[tuple[str, str]]:
-    """The case data worth a glance: short scalar values, with readable names, in the data's order."""
+def scalar_items(data: dict, limit: int = 14, labels: dict | None = None) -> list[tuple[str, str]]:
+    """The case data worth a glance, in the data's order: short values and lists of them, named by
+    their form titles (`labels`: engine FieldLabel per key) and choices shown by their titles."""
+    labels = labels or {}
     items = []
     for key, value in data.items():
-        if key.startswith("_") or isinstance(value, (dict, list)) or value is None:
+        if key.startswith("_") or isinstance(value, dict) or value is None:
             continue
-        if isinstance(value, bool):
-            shown = t("action.yes") if value else t("action.no")
-        else:
-            shown = str(value)
+        if isinstance(value, list) and not all(isinstance(v, (str, int, float, bool)) for v in value):
+            continue
+        label = labels.get(key)
+        shown = ", ".join(_shown(v, label) for v in value) if isinstance(value, list) else _shown(value, label)
         if len(shown) > 60:
             shown = shown[:59] + "…"
-        items.append((humanize(key), shown))
+        items.append(((label.title if label and label.title else None) or humanize(key), shown or "–"))
         if len(items) >= limit:
             break
     return items
+
+
+def _shown(value, label) -> str:
+    option = label.option_title(value) if label else None
+    if option:
+        return option
+    if isinstance(value, bool):
+        return t("action.yes") if value else t("action.no")
+    return format_number(value)  # 0.5 reads "0,5"; text passes through unchanged
 
 
 def truncate(text: str | None, width: int) -> str:

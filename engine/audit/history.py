@@ -73,7 +73,8 @@ def _lenient(column):
 
 
 CASE_COLUMNS = [_lenient(_cases.c[name]) for name in dict.fromkeys((
-    "id", "process_id", "gemeente", "definition_id", "status", "last_event_hash", "row_hash", *CASE_FIELDS))]
+    "id", "process_id", "gemeente", "definition_id", "status", "last_event_hash", "row_hash", "person_name", "bsn",
+    *CASE_FIELDS))]
 ITEM_COLUMNS = [_lenient(_items.c[name]) for name in ("case_id", *ITEM_FIELDS)]
 
 

@@ -58,7 +58,7 @@ def verify_history(session: Session, history: CaseHistory, definitions: Definiti
         case_id=case_id, process_id=case.process_id if case is not None else None,
         definition_version=definition.version if definition else None,
         gemeente=case.gemeente if case is not None else None, events=len(events),
-        findings=tuple(findings), notes=notes)
+        findings=tuple(findings), notes=notes, person=_person(case))
     return Verified(result, steps, definition)
 
 
@@ -91,6 +91,14 @@ def time_order(case_id: str, events) -> list[Finding]:
         else:
             latest = event
     return findings
+
+
+def _person(case) -> str | None:
+    if case is None or not (case.person_name or case.bsn):
+        return None
+    bsn = str(case.bsn or "")
+    masked = "*" * max(len(bsn) - 3, 0) + bsn[-3:] if bsn else ""
+    return " ".join(part for part in (case.person_name, masked) if part)
 
 
 def _definition(session, definitions: Definitions, started) -> tuple[Definition | None, str | None]:

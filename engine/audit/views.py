@@ -47,6 +47,7 @@ class CaseVerification:
     events: int
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()  # facts that are not problems, e.g. an erased payload stops the replay
+    person: str | None = None  # the person's name and masked BSN, so an auditor knows whose case it is
 
     @property
     def ok(self) -> bool:
@@ -56,7 +57,7 @@ class CaseVerification:
         return {"case_id": self.case_id, "ok": self.ok, "process_id": self.process_id,
                 "definition_version": self.definition_version, "gemeente": self.gemeente,
                 "events": self.events, "findings": [f.to_json() for f in self.findings],
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "person": self.person}
 
 
 @dataclass(frozen=True)

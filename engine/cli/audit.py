@@ -45,7 +45,8 @@ def verify(args, settings) -> int:
 
 def _print_verifications(results) -> None:
     for result in results:
-        print(f"{result.case_id}  {'ok' if result.ok else 'FAILED'}")
+        who = "  ".join(part for part in (result.person, result.gemeente) if part)
+        print(f"{result.case_id}  {'ok' if result.ok else 'FAILED'}" + (f"  {who}" if who else ""))
         for finding in result.findings:
             print(f"  {finding}")
         for note in result.notes:

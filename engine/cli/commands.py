@@ -181,13 +181,44 @@ def show(args, settings) -> int:
 
 
 def list_cases(args, settings) -> int:
-    rows = _engine(settings).list_cases(gemeente=args.gemeente, status=args.status)
+    rows = _engine(settings).list_cases(gemeente=args.gemeente, status=args.status, search=args.search)
     if args.json:
         print_json([c.to_json() for c in rows])
     else:
         print_table(["id", "process", "gemeente", "status", "stage", "person"],
                     [(c.id, c.process_id, c.gemeente, c.status, c.stage,
                       f"{c.person_name or '-'} {mask_bsn(c.bsn) or ''}".strip()) for c in rows])
+    return 0
+
+
+def assign(args, settings) -> int:
+    count = _engine(settings).assign_tasks(args.task_ids, None if args.release else args.to, actor=settings.user)
+    if args.json:
+        print_json({"assigned": count, "assignee": None if args.release else args.to})
+    else:
+        print(f"{count} task(s) released" if args.release else f"{count} task(s) assigned to {args.to}")
+    return 0
+
+
+def note(args, settings) -> int:
+    seq = _engine(settings).add_note(args.case_id, args.text, actor=settings.user, corrects=args.corrects)
+    if args.json:
+        print_json({"case_id": args.case_id, "seq": seq})
+    else:
+        print(f"note added to case {args.case_id} as event {seq}")
+    return 0
+
+
+def incidents(args, settings) -> int:
+    rows = _engine(settings).list_incidents(gemeenten=[args.gemeente] if args.gemeente else None)
+    if args.json:
+        print_json([row.to_json() for row in rows])
+    else:
+        print_table(["case", "process", "gemeente", "person", "task", "since", "message"],
+                    [(r.case.id, r.case.process_id, r.case.gemeente,
+                      f"{r.case.person_name or '-'} {mask_bsn(r.case.bsn) or ''}".strip(), r.incident.task or "-",
+                      r.incident.at.isoformat(timespec="minutes") if r.incident.at else "-", r.incident.message)
+                     for r in rows])
     return 0
 
 
@@ -300,7 +331,7 @@ def tui(args, settings) -> int:
 def demo(args, settings) -> int:
     from ..demo.seed import seed_demo
 
-    summary = seed_demo(settings, people=args.people)
+    summary = seed_demo(settings, people=args.people, fresh=args.fresh)
     print(summary)
     return 0
 

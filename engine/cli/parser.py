@@ -85,6 +85,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("cases", commands.list_cases, "list cases (newest first)")
     p.add_argument("--gemeente", help="only this municipality")
     p.add_argument("--status", choices=["running", "completed", "error"], help="only this status")
+    p.add_argument("--search", help="part of the person's name, the whole BSN, or the start of the case id")
+
+    p = command("assign", commands.assign, "give open tasks to a colleague holding their role, or release them")
+    p.add_argument("task_ids", nargs="+", metavar="TASK_ID")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--to", metavar="NAME", help="the colleague who gets the tasks")
+    who.add_argument("--release", action="store_true", help="release the tasks (nobody has them)")
+
+    p = command("notitie", commands.note, "add a short note to a case's history (a correction is a new note)")
+    p.add_argument("case_id", metavar="CASE_ID")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--corrects", type=int, metavar="SEQ", help="the seq of the earlier note this one corrects")
+
+    p = command("incidents", commands.incidents, "list cases stopped by an incident, with the technical message")
+    p.add_argument("--gemeente", help="only this municipality")
 
     p = command("worker", commands.worker, "fire due timers (and other due work)")
     p.add_argument("--once", action="store_true", help="do what is due now, then return")
@@ -116,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("demo", commands.demo, "create a demo database with generated people", json_flag=False)
     p.add_argument("--people", type=_bounded(int, 0, 100_000), default=50,
                    help="number of generated cases (default 50)")
+    p.add_argument("--fresh", action="store_true",
+                   help="delete every case and deployed process first (default: keep an existing demo)")
     _audit(sub)
     return parser
 

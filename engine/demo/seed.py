@@ -10,7 +10,7 @@ from .formdata import FormDataGenerator
 from .people import PersonFactory
 
 GEMEENTEN = ("GM0363", "GM0344", "GM0014", "GM1680")  # Amsterdam, Utrecht, Groningen, Aa en Hunze
-DEMO_ROLES = ("klantmanager", "coordinator", "trainer", "uitvoerder", "regio")
+DEMO_ROLES = ("klantmanager", "coordinator", "trainer", "uitvoerder", "regio", "jurist")
 
 
 class MovableClock:
@@ -28,10 +28,26 @@ def processes_dir() -> Path:
     return here if here.is_dir() else Path.cwd() / "processes"
 
 
-def seed_demo(settings, people: int = 50, seed: int = 2026) -> str:
+# Per-role demo users, so a newcomer can see the app as each role does (README lists them).
+ROLE_USERS = {
+    "anna": ("klantmanager",),
+    "bram": ("coordinator",),
+    "chris": ("uitvoerder", "trainer"),
+    "dewi": ("auditor",),
+    "vera": ("uitvoerder:vluchtelingenwerk",),  # an outside executor: its lanes, only the form fields
+}
+
+
+def seed_demo(settings, people: int = 50, seed: int = 2026, fresh: bool = False) -> str:
+    """Seed generated cases relative to the clock (`--now`, else real time); keep an existing demo.
+
+    Each case is worked on in the past so that its open task became ready recently: most tasks are
+    new or due soon and a few are overdue, as on a real caseworker's day, whatever today's date is.
+    """
     from ..service import build_engine
 
-    clock = MovableClock(datetime.now(UTC))
+    real_now = settings.now or datetime.now(UTC)
+    clock = MovableClock(real_now)
     engine = build_engine(settings, clock=clock)
     engine.db.allow_create()  # demo makes its database when there is none
     me = engine.identity()[0]
@@ -45,43 +61,63 @@ def seed_demo(settings, people: int = 50, seed: int = 2026) -> str:
         if existing:
             raise engine.principal_refusal("demo.seed", "this database")
         engine.add_user(me, ["beheerder", "ontwerper", "auditor"], everywhere=True)
-    if engine.list_cases(limit=1):
-        return "demo database already has cases: nothing added"
+    removed = engine.clear_all_data() if fresh else 0
+    existing = engine.list_cases(limit=1)
+    if existing:
+        return ("demo database already has cases: kept as it is, nothing added "
+                "(`traject demo --fresh` replaces them)")
     engine.deploy([processes_dir()])
+    _add_users(engine, me)
+    rng = random.Random(seed)
+    factory = PersonFactory(seed)
     startable = [p for p in engine.processes() if p.startable]
+    for index in range(people):
+        process = startable[index % len(startable)]
+        _one_case(engine, clock, rng, factory, process, rng.choice(GEMEENTEN), real_now)
+    replaced = f" (replaced {removed} earlier cases)" if fresh else ""
+    return (f"demo database ready{replaced}: {people} cases over {len(startable)} processes in "
+            f"{len(GEMEENTEN)} gemeenten, seeded up to {real_now.isoformat(timespec='minutes')}; users: demo "
+            f"(every role), " + ", ".join(f"{name} ({'/'.join(roles)})" for name, roles in ROLE_USERS.items()))
+
+
+def _add_users(engine, me: str) -> None:
+    """`demo` and the one seeding work every lane in the demo gemeenten; one user per role beside them."""
     roles = sorted(set(DEMO_ROLES) | engine.known_lanes())
     for user in dict.fromkeys(("demo", me)):
         engine.add_user(user, roles, GEMEENTEN, force=True)
-    rng = random.Random(seed)
-    factory = PersonFactory(seed)
-    real_now = clock.now
-    for index in range(people):
-        process = startable[index % len(startable)]
-        clock.now = real_now - timedelta(days=rng.randint(20, 200), hours=rng.randint(0, 8))
-        _one_case(engine, clock, rng, factory, process, rng.choice(GEMEENTEN), real_now)
-    return f"demo database ready: {people} cases over {len(startable)} processes in {len(GEMEENTEN)} gemeenten"
+    for name, user_roles in ROLE_USERS.items():
+        engine.add_user(name, user_roles, GEMEENTEN, force=True)
+
+
+def _last_activity_age(rng: random.Random) -> timedelta:
+    """How long ago a case's open task became ready. Tasks are due 5 to 30 days after that, so this
+    spread gives mostly new and due-soon work and a few overdue tasks (the demo test measures it)."""
+    roll = rng.random()
+    days = rng.uniform(0, 2) if roll < 0.65 else rng.uniform(2, 5) if roll < 0.9 else rng.uniform(8, 20)
+    return timedelta(days=days)
 
 
 def _one_case(engine, clock, rng, factory, process, gemeente, real_now) -> None:
+    gaps = [timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8)) for _ in range(rng.randint(0, 8))]
+    clock.now = real_now - _last_activity_age(rng) - sum(gaps, timedelta())
     person = factory.person(clock.now.date())
     forms = FormDataGenerator(rng, clock.now.date())
     fixed = {"naam": person.naam, "bsn": person.bsn, "geboortedatum": person.geboortedatum,
              "voertaal": person.voertaal, "datum_vestiging": (clock.now.date() - timedelta(days=30)).isoformat()}
     data = forms.generate(process.start_schema, fixed) if process.start_schema else fixed
     case = engine.start_case(process.process_id, gemeente, data)
-    for _ in range(rng.randint(0, 8)):
-        clock.now += timedelta(days=rng.randint(1, 12))
-        if clock.now >= real_now:
-            break
-        engine.fire_due_timers()
+    for gap in gaps:
+        clock.now += gap
+        engine.fire_due_timers(case_id=case.id)
         open_tasks = engine.list_tasks(case_id=case.id)
         if not open_tasks:
-            break
-        task = open_tasks[0]
-        form = engine.get_form(task.id)
+            continue  # waiting on a timer: a later step may find it fired
+        form = engine.get_form(open_tasks[0].id)
         try:
-            result = engine.complete_task(task.id, forms.generate(form.schema or {}, fixed))
+            result = engine.complete_task(open_tasks[0].id, forms.generate(form.schema or {}, fixed))
         except EngineError:
             break
         if result.status != "running":
-            break
+            return
+    clock.now = real_now
+    engine.fire_due_timers(case_id=case.id)  # what the worker would have done by now

@@ -50,9 +50,9 @@ def is_empty(session: Session) -> bool:
     return session.scalar(select(User.name).limit(1)) is None
 
 
-def users(session: Session) -> list[Principal]:
-    names = session.scalars(select(User.name).order_by(User.name))
-    return [resolve(session, name, Policy()) for name in names]
+def users(session: Session, policy: Policy | None = None) -> list[Principal]:
+    names = list(session.scalars(select(User.name).order_by(User.name)))
+    return [resolve(session, name, policy or Policy()) for name in names]
 
 
 def scopes(session: Session, gemeenten: Sequence[str], regions: Sequence[str], everywhere: bool,

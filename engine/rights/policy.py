@@ -36,24 +36,27 @@ ABILITIES: dict[str, str] = {
     "access.read": "read the access log",
     "worker.run": "run the worker for",
     "message.send": "send",
+    "case.note": "add a note to",
+    "incident.list": "list incidents of",
     "external.work": "work on",
     "external.list": "list",
     "demo.seed": "seed demo data into",
 }
 # What a refusal names when the check came before the resource was known ("may not complete tasks").
 ANY_RESOURCE = {"task": "tasks", "case": "cases", "process": "processes", "audit": "case histories",
-                "message": "messages", "external": "external tasks",
+                "message": "messages", "external": "external tasks", "incident": "cases",
                 "users": "", "regions": "", "access": "", "worker": "timers", "demo": "this database"}
 # Abilities that apply to the tasks of certain lanes only; the others apply to a whole gemeente.
 LANE_BOUND = frozenset({"task.list", "task.view", "task.complete", "task.claim"})
 
 CASEWORKER = frozenset({"task.list", "task.view", "task.complete", "task.claim",
-                        "case.list", "case.view", "case.start", "process.list", "message.send"})
+                        "case.list", "case.view", "case.start", "process.list", "message.send",
+                        "case.note"})
 EXECUTOR = frozenset({"task.list", "task.view", "task.complete", "task.claim"})
 BUILT_IN: dict[str, frozenset[str]] = {
-    "coordinator": CASEWORKER | {"task.takeover", "external.list"},
+    "coordinator": CASEWORKER | {"task.takeover", "external.list", "incident.list"},
     "auditor": frozenset({"audit.verify", "audit.replay", "audit.export", "case.list", "case.view",
-                          "process.list", "access.read"}),
+                          "process.list", "access.read", "incident.list"}),
     "ontwerper": frozenset({"process.validate", "process.test", "process.deploy", "process.list"}),
     "beheerder": frozenset({"users.list", "users.manage", "regions.list", "regions.manage", "access.read",
                             "worker.run", "demo.seed", "process.list"}),

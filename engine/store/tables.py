@@ -245,3 +245,28 @@ class AccessEntry(Base):
     message: Mapped[str | None] = mapped_column(String(1000))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Draft(Base):
+    """A half-filled task form, per task and user, so input survives leaving the form or the app.
+
+    Not case data: never in events, exports or the hash chain; deleted when the task completes.
+    """
+
+    __tablename__ = "drafts"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user: Mapped[str] = mapped_column(String(200), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    data: Mapped[dict]
+    updated_at: Mapped[datetime]
+
+
+class FollowUp(Base):
+    """"Wachten tot": a claimed task stays out of its assignee's "mine" list until this time."""
+
+    __tablename__ = "follow_ups"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user: Mapped[str] = mapped_column(String(200), primary_key=True)
+    until: Mapped[datetime]

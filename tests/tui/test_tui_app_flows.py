@@ -45,10 +45,12 @@ async def test_worklist_shows_the_team_tasks_by_due_date_with_masked_bsns(db):
         await settle(pilot)
         # anna: klantmanager in GM0363. Not Yusuf (GM0344) nor Lina (coordinator's task).
         assert people(app) == ["Fatima el Amrani", "Jan de Vries", "Omar Haddad", "Sara Haddad", "Eva Jansen"]
-        rows = table_rows(app.screen.query_one("#worklist", DataTable))
-        assert rows[0][:5] == ["25-02-26 !", "Fatima el Amrani", "******333", "Intake", "intake"]
+        table = app.screen.query_one("#worklist", DataTable)
+        rows = table_rows(table)
+        assert rows[0][:5] == ["25-02-26 !", "Intake", "Fatima el Amrani", "******333", "intake"]
         assert rows[1][0] == "04-03-26 ~"  # due within three days
-        assert rows[3][5] == "anna" and rows[2][5] == "bert"
+        assignee = [key.value for key in table.columns].index("col.assignee")
+        assert rows[3][assignee] == "anna" and rows[2][assignee] == "bert"
         assert not any("111222333" in cell for row in rows for cell in row)
         assert status(app) == "5 taken · 1 te laat · 1 binnenkort"
         header = app.screen.query_one(AppHeader)
@@ -227,8 +229,43 @@ async def test_dossier_shows_an_incident_plainly(db):
         await settle(pilot)
         incident = str(app.screen.query_one("#dossier-incident").render())
         assert incident.startswith("Storing bij Script deel op 22-02-2026 12:00:\n")
-        assert "ZeroDivisionError" in incident
+        # anna is a klantmanager: a plain sentence, not the expression error.
+        assert "de coördinator is gewaarschuwd" in incident and "ZeroDivisionError" not in incident
+        history = table_rows(app.screen.query_one("#dossier-history", DataTable))
+        assert not any("ZeroDivisionError" in cell for row in history for cell in row)
         assert "Storing" in str(app.screen.query_one("#dossier-key-data").render())  # status
+
+
+async def test_coordinators_see_the_technical_incident_message(db):
+    url, _ = db
+    app = make_app(url, user="bert")  # klantmanager and coordinator
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_person(pilot, "Eva Jansen")
+        await pilot.press("d")
+        await settle(pilot)
+        assert "ZeroDivisionError" in str(app.screen.query_one("#dossier-incident").render())
+
+
+async def test_an_incident_on_completing_tells_the_caseworker_plainly_and_keeps_the_input(db):
+    url, _ = db
+    for user, technical in (("anna", False), ("bert", True)):
+        app = make_app(url, user=user)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await select_person(pilot, "Eva Jansen")
+            await pilot.press("enter")
+            await settle(pilot)
+            task_id = app.screen.task_id
+            await pilot.press("ctrl+s")  # the script fails again
+            await settle(pilot)
+            assert isinstance(app.screen, ErrorModal)
+            message = app.screen.message
+            assert "De zaak kan niet verder door een fout in het proces; de coördinator is gewaarschuwd" in message
+            assert ("ZeroDivisionError" in message) is technical, user
+        engine = build_engine(Settings(db_url=url, user=user, now=NOW))
+        assert engine.get_draft(task_id, actor=user) is not None
+        engine.db.dispose()
 
 
 async def test_new_case_from_start_form_to_its_first_task(db):
@@ -396,6 +433,44 @@ async def test_a_script_raising_a_base_exception_shows_as_an_incident_not_a_froz
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ErrorModal)
-        assert "access to 'mro' is not allowed in scripts" in app.screen.message
+        assert "de coördinator is gewaarschuwd" in app.screen.message  # the plain sentence for caseworkers
     detail = build_engine(Settings(db_url=url, user="anna", now=NOW)).show_case(case.id)
-    assert detail.summary.status == "error" and detail.incident is not None
+    assert detail.summary.status == "error" and "access to 'mro' is not allowed" in detail.incident.message
+
+
+async def fill_start_form(pilot, name: str, bsn: str) -> None:
+    screen = pilot.app.screen
+    screen.query_one("#process", Select).value = "tui_zaak"
+    await settle(pilot)
+    form = screen.query_one(SchemaForm)
+    for field, value in (("naam", name), ("bsn", bsn), ("datum_vestiging", "2026-02-01")):
+        form.field_widget(field).value = value
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def test_a_second_case_for_a_bsn_with_a_running_case_asks_first(db):
+    from tui.screens.confirm import ConfirmModal
+
+    url, cases = db
+    app = make_app(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await fill_start_form(pilot, "Jan de Vries", "444555666")  # Jan's case is running
+        assert isinstance(app.screen, ConfirmModal)
+        assert cases["Jan de Vries"][:8] in app.screen.message
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NewCaseScreen)  # nothing started, the form kept
+        assert app.screen.query_one(SchemaForm).field_widget("naam").value == "Jan de Vries"
+        engine = build_engine(Settings(db_url=url, user="anna", now=NOW))
+        assert len(engine.list_cases(search="444555666")) == 1
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, TaskScreen)
+        assert len(engine.list_cases(search="444555666")) == 2
+        engine.db.dispose()

@@ -50,6 +50,14 @@ def test_worklist_wide_shows_every_column(snap_compare, db):
     assert snap_compare(make_app(db[0], user="bert"), terminal_size=(110, 24), run_before=settle)
 
 
+def test_worklist_at_100_columns(snap_compare, db):
+    assert snap_compare(make_app(db[0], user="bert"), terminal_size=(100, 30), run_before=settle)
+
+
+def test_worklist_at_120_columns(snap_compare, db):
+    assert snap_compare(make_app(db[0], user="bert"), terminal_size=(120, 40), run_before=settle)
+
+
 def test_worklist_in_english(snap_compare, db):
     assert snap_compare(make_app(db[0], language="en"), terminal_size=SIZE, run_before=settle)
 

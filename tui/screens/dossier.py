@@ -11,7 +11,16 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 
 from engine import CaseDetail
-from tui.format import days_left_text, event_text, fmt_date, fmt_datetime, humanize, scalar_items, short_id
+from tui.format import (
+    days_left_text,
+    event_text,
+    fmt_date,
+    fmt_datetime,
+    humanize,
+    scalar_items,
+    sees_technical,
+    short_id,
+)
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind, help_text
 from tui.widgets.key_data import key_rows, render_rows
@@ -23,16 +32,17 @@ class DossierScreen(EngineScreen):
     LOCATION = "nav.dossier"
 
     class Loaded(Message):
-        def __init__(self, case: CaseDetail) -> None:
+        def __init__(self, case: CaseDetail, labels: dict) -> None:
             super().__init__()
-            self.case = case
+            self.case, self.labels = case, labels
 
     def __init__(self, case_id: str) -> None:
         super().__init__(classes="dossier-screen")
         self.case_id = case_id
         self.case: CaseDetail | None = None
-        bind(self, [("escape", "back", "action.back"), ("a", "audit", "action.audit")])
-        bind(self, [("r", "refresh", "action.refresh")], show=False)
+        self.labels: dict = {}
+        bind(self, [("escape", "back", "action.back"), ("n", "note", "action.note"), ("a", "audit", "action.audit"),
+                    ("r", "refresh", "action.refresh")])
 
     def compose(self) -> ComposeResult:
         yield self.header()
@@ -59,7 +69,7 @@ class DossierScreen(EngineScreen):
                 yield Static(t("dossier.no_tasks"), classes="muted")
             yield Label(t("dossier.history"), classes="section")
             yield DataTable(cursor_type="row", id="dossier-history")
-            data = scalar_items(case.data, limit=40)
+            data = scalar_items(case.data, limit=40, labels=self.labels)
             if data:
                 yield Label(t("dossier.data"), classes="section")
                 yield Static(render_rows(data, label_width=22), id="dossier-data")
@@ -76,7 +86,8 @@ class DossierScreen(EngineScreen):
     def incident_text(self) -> Content:
         incident = self.case.incident
         heading = t("dossier.incident_at", task=humanize(incident.task), at=fmt_datetime(incident.at))
-        return Content.assemble((heading, "bold"), "\n", incident.message)
+        message = incident.message if sees_technical(self.app.user) else t("incident.plain")
+        return Content.assemble((heading, "bold"), "\n", message)
 
     def fill_tables(self) -> None:
         case, now = self.case, self.engine.clock()
@@ -88,9 +99,11 @@ class DossierScreen(EngineScreen):
                 tasks.add_row(Text(item.title), item.role or "–", due, Text(item.assignee or "–"), key=item.id)
         history = self.query_one("#dossier-history", DataTable)
         history.add_columns(t("col.when"), t("col.who"), t("col.what"))
+        technical = sees_technical(self.app.user)
         for entry in reversed(case.events):  # newest first
-            history.add_row(fmt_datetime(entry.at), Text(entry.actor or "–"),
-                            Text(event_text(entry.type, entry.task, entry.data)))
+            what = event_text(entry.type, entry.task, entry.data) if technical or entry.type != "incident_raised" \
+                else t("event.incident_raised_plain")
+            history.add_row(fmt_datetime(entry.at), Text(entry.actor or "–"), Text(what))
         if not case.events:
             history.add_row("", "", t("dossier.no_events"))
 
@@ -99,10 +112,10 @@ class DossierScreen(EngineScreen):
 
     @work(thread=True, exclusive=True, group="dossier", exit_on_error=False)
     def load(self) -> None:
-        self.post_message(self.Loaded(self.engine.show_case(self.case_id)))
+        self.post_message(self.Loaded(self.engine.show_case(self.case_id), self.engine.field_labels(self.case_id)))
 
     async def on_dossier_screen_loaded(self, message: Loaded) -> None:
-        self.case = message.case
+        self.case, self.labels = message.case, message.labels
         await self.recompose()
         self.fill_tables()
         first = self.query("#dossier-tasks").first() if self.case.open_tasks else None
@@ -122,9 +135,29 @@ class DossierScreen(EngineScreen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         user = self.app.user
-        if action == "audit" and user is not None:
+        if user is None:
+            return True
+        if action == "audit":
             return user.may("audit.replay")  # hidden for caseworkers: the audit view is the auditors'
+        if action == "note":
+            return user.may("case.note")
         return True
+
+    def action_note(self) -> None:
+        from tui.screens.note import NoteModal
+
+        def written(text: str | None) -> None:
+            if text:
+                self.add_note(text)
+
+        self.app.push_screen(NoteModal(), written)
+
+    # Its own group: closing the modal reloads the dossier (screen resume), which must not cancel this.
+    @work(thread=True, exclusive=True, group="note", exit_on_error=False)
+    def add_note(self, text: str) -> None:
+        self.engine.add_note(self.case_id, text, actor=self.engine.settings.user)
+        self.app.call_from_thread(self.notify, t("note.added"))
+        self.post_message(self.Loaded(self.engine.show_case(self.case_id), self.engine.field_labels(self.case_id)))
 
     def action_audit(self) -> None:
         from tui.screens.audit import AuditScreen

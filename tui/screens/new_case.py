@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import Footer, Label, Select, Static
 
 from engine import CaseSummary, FormInvalid, ProcessInfo, TaskFilter, WorkItem
-from tui.format import short_id
+from tui.format import short_id, stage_label
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind
 from tui.widgets import SchemaForm, localize_errors
@@ -29,6 +29,13 @@ class NewCaseScreen(EngineScreen):
         def __init__(self, case: CaseSummary, open_tasks: list[WorkItem]) -> None:
             super().__init__()
             self.case, self.open_tasks = case, open_tasks
+
+    class SamePerson(Message):
+        """The BSN already has a running case: ask before starting another."""
+
+        def __init__(self, process_id: str, gemeente: str, data: dict, running: list[CaseSummary]) -> None:
+            super().__init__()
+            self.process_id, self.gemeente, self.data, self.running = process_id, gemeente, data, running
 
     class Rejected(Message):
         def __init__(self, data: dict, errors: list[tuple[str, str]]) -> None:
@@ -116,13 +123,36 @@ class NewCaseScreen(EngineScreen):
         self.start(process.process_id, str(self.query_one("#gemeente", Select).value), event.data)
 
     @work(thread=True, exclusive=True, group="new-case", exit_on_error=False)
-    def start(self, process_id: str, gemeente: str, data: dict) -> None:
+    def start(self, process_id: str, gemeente: str, data: dict, confirmed: bool = False) -> None:
+        bsn = str(data.get("bsn") or "").strip()
+        if bsn and not confirmed:
+            running = [c for c in self.engine.list_cases(search=bsn, status="running") if c.bsn == bsn]
+            if running:
+                self.post_message(self.SamePerson(process_id, gemeente, data, running))
+                return
         try:
             case = self.engine.start_case(process_id, gemeente, data, actor=self.engine.settings.user)
         except FormInvalid as error:
             self.post_message(self.Rejected(data, list(error.errors)))
             return
         self.post_message(self.Started(case, self.engine.list_tasks(TaskFilter(case_id=case.id))))
+
+    def on_new_case_screen_same_person(self, message: SamePerson) -> None:
+        from tui.screens.confirm import ConfirmModal
+
+        first = message.running[0]
+        text = t("new_case.same_person", case_id=short_id(first.id),
+                 process=first.process_id, gemeente=first.gemeente, stage=stage_label(first.stage))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.start(message.process_id, message.gemeente, message.data, confirmed=True)
+            else:
+                self.sending = False
+                self.notify(t("new_case.not_started"))
+
+        self.app.push_screen(ConfirmModal(t("new_case.same_person_title"), text, t("new_case.start_anyway"),
+                                          t("new_case.dont_start")), answered)
 
     def on_new_case_screen_rejected(self, message: Rejected) -> None:
         self.sending = False

@@ -3,6 +3,8 @@ the terminal is narrow). ctrl+s sends the form; the engine's field errors show a
 completing, the next open task of the same case for this user opens, else the worklist returns."""
 from __future__ import annotations
 
+from functools import partial
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -10,14 +12,15 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Collapsible, Footer, Markdown, Static
 
-from engine import CaseDetail, CompletionResult, FormInvalid, FormSpec, UserInfo, WorkItem
-from tui.format import days_left_text, fmt_date, mask_bsn
+from engine import CaseDetail, CompletionResult, FormDraft, FormInvalid, FormSpec, UserInfo, WorkItem
+from tui.format import days_left_text, fmt_date, fmt_datetime, mask_bsn, sees_technical
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind
 from tui.widgets import SchemaForm, localize_errors
 from tui.widgets.key_data import key_rows, render_rows
 
 WIDE = 110  # from this width the key data stands beside the form
+TALL = 32  # below this height the instructions start folded, so the form gets most of the screen
 
 
 def next_task(open_tasks: tuple[WorkItem, ...], user: UserInfo | None) -> WorkItem | None:
@@ -36,9 +39,9 @@ class TaskScreen(EngineScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
 
     class Loaded(Message):
-        def __init__(self, form: FormSpec, case: CaseDetail) -> None:
+        def __init__(self, form: FormSpec, case: CaseDetail, draft: FormDraft | None, labels: dict) -> None:
             super().__init__()
-            self.form, self.case = form, case
+            self.form, self.case, self.draft, self.labels = form, case, draft, labels
 
     class Rejected(Message):
         """The engine refused the form data; `errors` are its (field path, message) pairs."""
@@ -48,17 +51,23 @@ class TaskScreen(EngineScreen):
             self.data, self.errors = data, errors
 
     class Completed(Message):
-        def __init__(self, result: CompletionResult) -> None:
+        def __init__(self, result: CompletionResult, data: dict) -> None:
             super().__init__()
-            self.result = result
+            self.result, self.data = result, data
 
     def __init__(self, task_id: str) -> None:
         super().__init__(classes="task-screen")
         self.task_id = task_id
         self.spec: FormSpec | None = None
         self.case: CaseDetail | None = None  # stays None for an outside executor (no dossier rights)
+        self.draft: FormDraft | None = None
+        self.labels: dict = {}
         self.sending = False
-        bind(self, [("escape", "back", "action.back"), ("ctrl+s", "submit", "action.save")])
+        bind(self, [("escape", "back", "action.back_keep"), ("ctrl+s", "submit", "action.save"),
+                    ("f2", "toggle('#task-instructions')", "action.instructions"),
+                    ("f3", "toggle('#task-side')", "action.case_data")])
+        # In the palette, not the footer: at 80 columns the footer has room for the four above only.
+        bind(self, [("ctrl+g", "discard_draft", "action.discard_draft")], show=False)
 
     def compose(self) -> ComposeResult:
         yield self.header()
@@ -70,16 +79,19 @@ class TaskScreen(EngineScreen):
         if self.spec.assignee and self.spec.assignee != self.engine.identity()[0]:
             yield Static(t("task.held_by", name=self.spec.assignee), id="task-held-by")
         with Vertical(id="task-body"):
-            narrow = self.app.size.width < WIDE
+            narrow, short = self.app.size.width < WIDE, self.app.size.height < TALL
             if self.case is not None:
                 with Collapsible(title=t("task.case_data"), collapsed=narrow, id="task-side"):
-                    yield Static(render_rows(key_rows(self.case, self.engine.clock())), id="task-case-data")
+                    with VerticalScroll(id="task-case-data-scroll"):
+                        yield Static(render_rows(key_rows(self.case, self.engine.clock(), labels=self.labels)),
+                                     id="task-case-data")
             with Vertical(id="task-main"):
-                with Collapsible(title=t("task.instructions"), collapsed=False, id="task-instructions"):
+                with Collapsible(title=t("task.instructions"), collapsed=short, id="task-instructions"):
                     with VerticalScroll(id="task-instructions-scroll"):
                         yield Markdown(self.spec.instructions or t("task.no_instructions"))
+                data = {**self.spec.data, **self.draft.data} if self.draft else self.spec.data
                 yield SchemaForm(self.spec.schema or {"type": "object", "properties": {}}, self.spec.ui_schema,
-                                 self.spec.data, id="task-form")
+                                 data, id="task-form")
         yield Footer(compact=True)
 
     def title_line(self) -> Content:
@@ -107,11 +119,49 @@ class TaskScreen(EngineScreen):
         form = self.engine.get_form(self.task_id)
         user = self.app.user
         case = self.engine.show_case(form.case_id) if user is None or user.may("case.view") else None
-        self.post_message(self.Loaded(form, case))
+        draft = self.engine.get_draft(self.task_id, actor=self.engine.settings.user)
+        self.post_message(self.Loaded(form, case, draft, self.engine.field_labels(form.case_id)))
 
     async def on_task_screen_loaded(self, message: Loaded) -> None:
-        self.spec, self.case = message.form, message.case
+        self.spec, self.case, self.draft = message.form, message.case, message.draft
+        self.labels = message.labels
         await self.recompose()
+        if self.draft:
+            self.notify(t("task.draft_restored", when=fmt_datetime(self.draft.updated_at)))
+
+    # ------------------------------------------------------------------------------ drafts
+    def keep_draft(self, wait: bool = False) -> bool:
+        """Store what was typed, if anything changed. In an app worker (it outlives this screen), or
+        right here when the app is closing (`wait`). True when a draft was stored."""
+        form = self.form
+        if form is None or self.sending or not form.changed:
+            return False
+        data, user = form.draft_data(), self.engine.settings.user
+        if wait:
+            self.engine.save_draft(self.task_id, data, actor=user)
+        else:
+            self.app.run_worker(partial(self.engine.save_draft, self.task_id, data, actor=user), thread=True,
+                                group="draft", exit_on_error=False)
+        return True
+
+    def action_discard_draft(self) -> None:
+        from tui.screens.confirm import ConfirmModal
+
+        if self.form is None or not (self.draft or self.form.changed):
+            self.notify(t("task.no_draft"))
+            return
+
+        async def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.run_worker(partial(self.engine.discard_draft, self.task_id,
+                                            actor=self.engine.settings.user), thread=True, group="draft",
+                                    exit_on_error=False)
+                self.draft = None
+                await self.recompose()
+                self.notify(t("task.draft_discarded"))
+
+        self.app.push_screen(ConfirmModal(t("task.discard_title"), t("task.discard_question"),
+                                          t("task.discard_yes"), t("task.discard_no")), answered)
 
     @property
     def form(self) -> SchemaForm | None:
@@ -136,7 +186,7 @@ class TaskScreen(EngineScreen):
         except FormInvalid as error:
             self.post_message(self.Rejected(data, list(error.errors)))
             return
-        self.post_message(self.Completed(result))
+        self.post_message(self.Completed(result, data))
 
     def on_task_screen_rejected(self, message: Rejected) -> None:
         self.sending = False
@@ -147,7 +197,14 @@ class TaskScreen(EngineScreen):
         self.sending = False
         result = message.result
         if result.incident is not None:
-            self.app.show_error_text(t("error.incident"), f"{t('task.incident')}\n\n{result.incident.message}")
+            # The task stays open; what was sent is kept as a draft so nothing need be typed again.
+            self.app.run_worker(partial(self.engine.save_draft, self.task_id, message.data,
+                                        actor=self.engine.settings.user), thread=True, group="draft",
+                                exit_on_error=False)
+            text = f"{t('task.incident')} {t('incident.plain')} {t('task.incident_draft')}"
+            if sees_technical(self.app.user):
+                text += "\n\n" + t("incident.technical", message=result.incident.message)
+            self.app.show_error_text(t("error.incident"), text)
             return
         following = next_task(result.open_tasks, self.app.user)
         if following is not None:
@@ -164,5 +221,12 @@ class TaskScreen(EngineScreen):
             self.app.pop_screen()
             self.app.show_error(message.error)
 
+    def action_toggle(self, selector: str) -> None:
+        """Open or fold the instructions (f2) or the case data (f3) from the keyboard."""
+        for collapsible in self.query(selector).results(Collapsible):
+            collapsible.collapsed = not collapsible.collapsed
+
     def action_back(self) -> None:
+        if self.keep_draft():
+            self.notify(t("task.draft_kept"))
         self.app.pop_screen()

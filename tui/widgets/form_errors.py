@@ -19,11 +19,13 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from tui.i18n import t
+from tui.numbers import format_number
 
 _LIMIT_KEYWORDS = {
     "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
     "minLength", "maxLength", "minItems", "maxItems",
 }
+_NUMBER_LIMITS = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
 _CHOICE_KEYWORDS = {"enum", "const", "oneOf", "anyOf"}
 
 
@@ -55,7 +57,8 @@ def error_message(error: ValidationError) -> str:
     if keyword == "format":
         return t("err.date") if error.validator_value == "date" else t("err.format", format=error.validator_value)
     if keyword in _LIMIT_KEYWORDS:
-        return t(f"err.{keyword}", limit=error.validator_value)
+        limit = error.validator_value
+        return t(f"err.{keyword}", limit=format_number(limit) if keyword in _NUMBER_LIMITS else limit)
     if keyword in _CHOICE_KEYWORDS:
         return t("err.choice")
     if keyword == "pattern":

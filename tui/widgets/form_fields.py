@@ -6,7 +6,6 @@ read as markup.
 """
 from __future__ import annotations
 
-import math
 import re
 from datetime import date
 from typing import Any
@@ -28,13 +27,13 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 from tui.i18n import t
+from tui.numbers import ALLOWED_CHARS, NumberTextError, format_number, parse_number
 from tui.widgets import form_model as fm
 
 MISSING: Any = object()
 """Returned by `FieldBox.read()` for an empty field: the key is left out of the form data."""
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_INT_RE = re.compile(r"[-+]?\d+")
 
 
 class FieldValueError(ValueError):
@@ -134,11 +133,12 @@ def make_control(spec: fm.FieldSpec, value: Any, control_id: str) -> Widget:
     """The input widget for a leaf field, prefilled with `value` (None: empty)."""
     kind, common = spec.kind, {"id": control_id, "disabled": spec.readonly}
     if kind in (fm.TEXT, fm.PASSWORD, fm.DATE, fm.INTEGER, fm.NUMBER):
-        input_type = kind if kind in (fm.INTEGER, fm.NUMBER) else "text"
+        is_number = kind in (fm.INTEGER, fm.NUMBER)
+        # Not Textual's type="number"/"integer": those drop a typed comma, so "0,5" became 5.
         return Input(
-            "" if value is None else str(value),
+            "" if value is None else format_number(value) if is_number else str(value),
             placeholder=spec.placeholder,
-            type=input_type,
+            restrict=ALLOWED_CHARS if is_number else None,
             password=kind == fm.PASSWORD,
             max_length=spec.schema.get("maxLength") or 0,
             valid_empty=True,  # emptiness is for "required" to judge, not the type check
@@ -179,9 +179,8 @@ def _option_index(spec: fm.FieldSpec, value: Any) -> int | None:
 
 
 def read_value(spec: fm.FieldSpec, control: Widget, value_at_start: Any) -> Any:
-    kind = spec.kind
     if isinstance(control, Input):
-        return _parse_text(kind, control.value.strip())
+        return _parse_text(spec, control.value.strip())
     if isinstance(control, TextArea):
         return control.text if control.text.strip() else MISSING
     if isinstance(control, Checkbox):
@@ -198,22 +197,15 @@ def read_value(spec: fm.FieldSpec, control: Widget, value_at_start: Any) -> Any:
     return MISSING if value_at_start is None else value_at_start
 
 
-def _parse_text(kind: str, text: str) -> Any:
+def _parse_text(spec: fm.FieldSpec, text: str) -> Any:
+    kind = spec.kind
     if not text:
         return MISSING
-    if kind == fm.INTEGER:
+    if kind in (fm.INTEGER, fm.NUMBER):
         try:
-            return int(text)
-        except ValueError:
-            raise FieldValueError(t("err.integer")) from None
-    if kind == fm.NUMBER:
-        try:
-            number = int(text) if _INT_RE.fullmatch(text) else float(text)
-        except ValueError:
-            raise FieldValueError(t("err.number")) from None
-        if isinstance(number, float) and not math.isfinite(number):
-            raise FieldValueError(t("err.number"))
-        return number
+            return parse_number(text, integer=kind == fm.INTEGER, thousands=spec.thousands)
+        except NumberTextError as error:
+            raise FieldValueError(t(error.key, **error.params)) from None
     if kind == fm.DATE:
         try:
             if _DATE_RE.fullmatch(text):

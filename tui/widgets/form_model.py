@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.i18n import t
+from tui.numbers import format_number
 
 # Field kinds the widget layer knows how to draw.
 TEXT, TEXTAREA, PASSWORD, DATE = "text", "textarea", "password", "date"
@@ -42,6 +43,8 @@ class FieldSpec:
     placeholder: str = ""
     default: Any = None
     options: tuple[tuple[Any, str], ...] = ()
+    thousands: bool = False
+    """A number field whose uiSchema says `ui:options: {"thousands": true}`: '1.000,5' is 1000.5."""
     children: list[FieldSpec] = field(default_factory=list)
 
     @property
@@ -198,9 +201,12 @@ def _field(name: str, schema: dict, ui: dict, path: tuple[str, ...], root: dict,
         hidden=widget == "hidden" or bool(ui_option(ui, "hidden")),
         default=schema.get("default"),
         placeholder=str(ui_option(ui, "placeholder") or ""),
+        thousands=bool(ui_option(ui, "thousands")),
     )
     if spec.kind == DATE and not spec.placeholder:
         spec.placeholder = t("form.date_placeholder")
+    if spec.kind == NUMBER and not spec.placeholder:
+        spec.placeholder = t("form.number_placeholder")  # shows that a decimal comma is fine
     if spec.kind in (SELECT, RADIO):
         spec.options = _boolean_options() if schema_type(schema) == "boolean" and not _has_choices(schema) \
             else choice_options(schema, ui)
@@ -245,6 +251,7 @@ def _help_lines(schema: dict, ui: dict, kind: str) -> tuple[str, ...]:
     lines = [ui_option(ui, "description") or schema.get("description"), ui_option(ui, "help")]
     if kind in (INTEGER, NUMBER):
         low, high = schema.get("minimum"), schema.get("maximum")
+        low, high = (None if v is None else format_number(v) for v in (low, high))
         if low is not None and high is not None:
             lines.append(t("form.bounds", minimum=low, maximum=high))
         elif low is not None:

@@ -12,7 +12,8 @@ from tui.i18n import t
 _SHOWN = {"naam", "bsn", "voornamen", "achternaam"}
 
 
-def key_rows(case, now: datetime, *, with_data: bool = True, bsn: str | None = None) -> list[tuple[str, str]]:
+def key_rows(case, now: datetime, *, with_data: bool = True, bsn: str | None = None,
+             labels: dict | None = None) -> list[tuple[str, str]]:
     """(label, value) rows: person, gemeente, stage, deadline, process, then the case data's scalars."""
     summary = case.summary
     deadline = fmt_date(summary.deadline) if summary.deadline else t("dossier.no_deadline")
@@ -29,7 +30,7 @@ def key_rows(case, now: datetime, *, with_data: bool = True, bsn: str | None = N
     ]
     if with_data:
         data = {k: v for k, v in case.data.items() if k not in _SHOWN}
-        rows += scalar_items(data)
+        rows += scalar_items(data, labels=labels)
     return rows
 
 

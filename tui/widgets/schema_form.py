@@ -152,8 +152,19 @@ class SchemaForm(Widget):
         return control_id
 
     def on_mount(self) -> None:
+        self._pristine = self.draft_data()
         if self.autofocus:
             self.focus_first()
+
+    def draft_data(self) -> dict:
+        """The values as they stand, without checking or showing errors: what a draft keeps. A value
+        that does not fit its type yet (half a date) is left out."""
+        return self._collect(self.fields, self.initial_data)[0]
+
+    @property
+    def changed(self) -> bool:
+        """Whether the user changed anything since the form was built."""
+        return self.draft_data() != getattr(self, "_pristine", None)
 
     # ------------------------------------------------------------------------------------ public
     def field_widget(self, path: str) -> Widget:
