@@ -370,12 +370,15 @@ def build_engine(settings: Settings, clock: Clock | None = None) -> Engine:
 
     `clock` overrides settings.now: scenario runs and demo seeding move their own clock forward.
     """
+    import functools
+
     from .clock import fixed_clock, system_clock
     from .scripting import make_script_engine
 
     if clock is None:
         clock = fixed_clock(settings.now) if settings.now else system_clock
-    return Engine(settings, Database(settings.db_url), clock, make_script_engine)
+    scripts = functools.partial(make_script_engine, settings.script_budget)
+    return Engine(settings, Database(settings.db_url), clock, scripts)
 
 
 __all__ = ["Engine", "build_engine", "TaskFilter"]
