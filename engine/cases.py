@@ -76,9 +76,10 @@ def complete_task(session: Session, ctx: CaseContext, case: Case, task_id: str, 
 
 
 def fire_timers(session: Session, ctx: CaseContext, case_id: str) -> bool:
-    """Fire the due timers of one case. True when something moved."""
-    case = repo.case_for_update(session, case_id)
-    if case.status != "running":
+    """Fire the due timers of one case. True when something moved; False when it is no longer due or
+    another worker holds it (skipped, not waited for)."""
+    case = repo.claim_due_case(session, case_id, ctx.clock())
+    if case is None:
         return False
     workflow = _load(session, ctx, case)
     before = instances.waiting_timers(workflow)

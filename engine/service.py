@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +15,7 @@ from . import deployment, worklist
 from .admin import AdminMethods
 from .bundle import collect
 from .clock import Clock, fixed_clock
-from .errors import ClockBehind, Conflict, InvalidInput, NotAllowed, NotFound
+from .errors import ClockBehind, Conflict, DatabaseUnavailable, InvalidInput, NotAllowed, NotFound
 from .guard import Guarded
 from .inputs import check_data
 from .integration import IntegrationMethods
@@ -45,6 +47,16 @@ def _runtime():
     from . import cases, forms, instances
 
     return cases, forms, instances
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One worker poll: cases found due, moved, passed over (held by another worker or no longer due)."""
+
+    due: int
+    moved: int
+    passed: int
+    seconds: float
 
 
 class Engine(Guarded, AdminMethods, IntegrationMethods):
@@ -161,8 +173,13 @@ class Engine(Guarded, AdminMethods, IntegrationMethods):
     def fire_due_timers(self, limit: int | None = None, case_id: str | None = None) -> int:
         """Fire every timer due at the clock's time (of one case, or all in the worker's scope); one
         transaction per case. Returns the number of cases that moved."""
+        return self.fire_due_batch(limit, case_id).moved
+
+    def fire_due_batch(self, limit: int | None = None, case_id: str | None = None, stop=None) -> Batch:
+        """One poll of the worker: the due cases, each claimed (SKIP LOCKED on PostgreSQL) and fired in
+        its own transaction. `stop()` is asked between cases: a SIGTERM finishes the case in hand only."""
         cases, forms, instances = _runtime()
-        now = self.clock()
+        began, now = time.monotonic(), self.clock()
         with self.command("worker.run", Resource("timers"), write=False) as (session, who):
             stmt = (select(Case.id).where(Case.status == "running", Case.next_timer_at < now,
                                           case_clause(who, "worker.run"))
@@ -171,10 +188,13 @@ class Engine(Guarded, AdminMethods, IntegrationMethods):
                 stmt = stmt.where(Case.id == case_id)
             due = list(session.scalars(stmt.limit(limit) if limit else stmt))
             actor = who.name
-        moved = 0
+        moved = done = 0
         for case_id in due:
+            if stop is not None and stop():
+                break
             moved += self._fire_one(cases, case_id, actor)
-        return moved
+            done += 1
+        return Batch(due=len(due), moved=moved, passed=done - moved, seconds=time.monotonic() - began)
 
     def _fire_one(self, cases, case_id: str, actor: str) -> int:
         """One case in isolation: whatever goes wrong in it becomes its incident, never the worker's end
@@ -182,6 +202,8 @@ class Engine(Guarded, AdminMethods, IntegrationMethods):
         try:
             with self.db.transaction() as session:
                 return int(cases.fire_timers(session, self._ctx(actor), case_id))
+        except DatabaseUnavailable:
+            raise  # the connection, not the case: the worker reconnects and the case is due again
         except Conflict:
             return 0  # another worker or a caseworker moved it at the same time; it is due again next poll
         except ClockBehind:
