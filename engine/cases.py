@@ -95,6 +95,18 @@ def fire_timers(session: Session, ctx: CaseContext, case_id: str) -> bool:
     return True
 
 
+def retry(session: Session, ctx: CaseContext, case: Case, workflow, incident: dict):
+    """Run the engine steps of a case in error again (engine/incidents.py); the Incident if it fails."""
+    failed = _try(lambda: instances.advance(workflow, ctx.clock))
+    if failed:
+        workflow = _load(session, ctx, case)
+    digest = _store(session, ctx, case, workflow, failed)
+    payload = {"incident": incident.get("message"), "task": incident.get("task")}
+    _record(session, ctx, case, workflow, digest, "retry_failed" if failed else "incident_resolved", payload,
+            incident=failed)
+    return failed
+
+
 def record_failure(session: Session, ctx: CaseContext, case_id: str, command: str, message: str) -> None:
     """Mark a case `error` after a command on it failed outside the script sandbox's wrapping (an
     unreadable stored workflow, a bug): the workflow is left as it was, the incident is recorded.

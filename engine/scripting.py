@@ -134,6 +134,7 @@ def _getattr(obj, name):
 # A result larger than this is refused before it is built (a 10**9 repeat takes GBs and minutes).
 MAX_ITEMS = 10_000_000  # characters of a text, items of a list or tuple, bytes
 MAX_INT_BITS = 1_000_000  # about 300 000 decimal digits
+BUDGET_EXCEEDED = "ran longer than their time budget"  # the replay recognises these incidents by it
 DEFAULT_BUDGET = 2.0  # seconds of wall time for all scripts of one command (TRAJECT_SCRIPT_BUDGET)
 
 
@@ -458,7 +459,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
 
     def _tick(self) -> None:
         if time.monotonic() > self._deadline:
-            raise ScriptRefused(f"the scripts of this command ran longer than their time budget of "
+            raise ScriptRefused(f"the scripts of this command {BUDGET_EXCEEDED} of "
                                 f"{self.budget:g} s (an endless loop?)")
 
     def _iter(self, iterable):

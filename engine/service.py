@@ -17,6 +17,7 @@ from .bundle import collect
 from .clock import Clock, fixed_clock
 from .errors import ClockBehind, Conflict, DatabaseUnavailable, InvalidInput, NotAllowed, NotFound
 from .guard import Guarded
+from .incidents import IncidentMethods
 from .inputs import check_data
 from .integration import IntegrationMethods
 from .rights import Resource
@@ -59,7 +60,7 @@ class Batch:
     seconds: float
 
 
-class Engine(Guarded, AdminMethods, IntegrationMethods):
+class Engine(Guarded, AdminMethods, IntegrationMethods, IncidentMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):

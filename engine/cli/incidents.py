@@ -1,0 +1,46 @@
+"""`traject incidents`, `traject retry` and `traject cancel`: operating cases that stopped on an error."""
+from __future__ import annotations
+
+from .commands import _engine
+from .output import mask_bsn, print_json, print_table
+
+
+def incidents(args, settings) -> int:
+    rows = _engine(settings).incidents(gemeente=args.gemeente)
+    if args.json:
+        print_json([{**case.to_json(), "incident": incident.to_json() if incident else None}
+                    for case, incident in rows])
+        return 0
+    print_table(["case", "process", "gemeente", "person", "task", "since", "message"],
+                [(c.id, c.process_id, c.gemeente, f"{c.person_name or '-'} {mask_bsn(c.bsn) or ''}".strip(),
+                  i.task if i else "-", i.at if i else "-", (i.message if i else "")[:120]) for c, i in rows])
+    return 0
+
+
+def retry(args, settings) -> int:
+    case = _engine(settings).retry_case(args.case_id)
+    if args.json:
+        print_json(case.to_json())
+    else:
+        print(f"case {case.id}: retried, now {case.status}")
+    return 0
+
+
+def cancel(args, settings) -> int:
+    case = _engine(settings).cancel_case(args.case_id, args.reason)
+    if args.json:
+        print_json(case.to_json())
+    else:
+        print(f"case {case.id}: cancelled")
+    return 0
+
+
+def add_parsers(command) -> None:
+    p = command("incidents", incidents, "list the cases in error with the failed task and its message")
+    p.add_argument("--gemeente", help="only this municipality")
+    p = command("retry", retry, "run the failed step of a case in error again, on its current data and "
+                "process version; exit 1 if it fails again (recorded as the new incident)")
+    p.add_argument("case_id", metavar="CASE_ID")
+    p = command("cancel", cancel, "end a case that cannot go on (running or in error); recorded with the reason")
+    p.add_argument("case_id", metavar="CASE_ID")
+    p.add_argument("--reason", required=True, help="why the case is ended (one line)")
