@@ -218,6 +218,14 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, IncidentMethods):
             pass  # its history is later than this worker's clock: a worker with the right time records it
         return 0
 
+    def change_feed(self):
+        """A ChangeFeed (engine/changes.py) for an app that keeps its worklist live."""
+        from .changes import ChangeFeed
+
+        with self.command("task.list", write=False):
+            pass
+        return ChangeFeed(self.db.sa_engine)
+
     # -- reading -----------------------------------------------------------------------------
     def list_tasks(self, task_filter: TaskFilter | None = None, **kwargs) -> list:
         task_filter = task_filter or TaskFilter(**kwargs)

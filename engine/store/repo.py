@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import changes
 from ..audit import chain, rowhash
 from ..errors import ClockBehind, NotFound
 from .tables import Case, DefinitionVersion, Event, Installation, WorkItem
@@ -97,6 +98,7 @@ def _anchor(session: Session, case_id: str, event_hash: str, key: bytes | None) 
     if case is None:
         return
     case.last_event_hash = event_hash
+    changes.publish(session, case_id, case.gemeente)  # open apps refresh at commit (engine/changes.py)
     if key is not None:
         with session.no_autoflush:  # callers flushed their work items; the case row is written once
             items = session.scalars(select(WorkItem).where(WorkItem.case_id == case_id)).all()
