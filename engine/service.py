@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -189,6 +190,9 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, IncidentMethods):
                 stmt = stmt.where(Case.id == case_id)
             due = list(session.scalars(stmt.limit(limit) if limit else stmt))
             actor = who.name
+        if stop is not None and len(due) > 1:  # the service: start at a random point, so two workers
+            start = random.randrange(len(due))  # walking the same list rarely reach for the same case
+            due = due[start:] + due[:start]
         moved = done = 0
         for case_id in due:
             if stop is not None and stop():
