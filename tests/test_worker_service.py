@@ -4,20 +4,23 @@ The workers run as real processes (`python -m engine.cli ... worker`), several a
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
-from grants import TEST_POLICY_PATH, TEST_USER
+from grants import TEST_POLICY_PATH, TEST_USER, settings_for
 from sqlalchemy import create_engine, text
 
 from conftest import PG_URL, TESTS, _pg_schema_url
 
 NACHTWERK = str(TESTS / "bpmn" / "nachtwerk")
+TWEE = str(TESTS / "bpmn" / "tweetimers")  # two timers per case, both due at DAY2
 DAY0, DAY2 = "2026-03-02T09:00:00+01:00", "2026-03-04T09:00:00+01:00"
 
 
@@ -30,14 +33,17 @@ def pg_url():
     drop()
 
 
-def _seed(make_engine, url: str, n: int) -> list[str]:
-    from engine.clock import fixed_clock
+def _seed(url: str, n: int, process: str = NACHTWERK) -> list[str]:
     from engine.inputs import parse_clock
+    from engine.service import build_engine
 
-    engine = make_engine(now=DAY0, url=url)
-    engine.deploy([NACHTWERK])
-    engine.clock = fixed_clock(parse_clock(DAY0, "now"))
-    return [engine.start_case("nachtwerk", "GM0363", {"soort": "goed"}).id for _ in range(n)]
+    engine = build_engine(settings_for(url, now=parse_clock(DAY0, "now")))
+    try:
+        engine.deploy([process])
+        name = Path(process).name
+        return [engine.start_case(name, "GM0363", {"soort": "goed"}).id for _ in range(n)]
+    finally:
+        engine.db.dispose()
 
 
 def _worker(url: str, *extra: str, app: str | None = None) -> subprocess.Popen:
@@ -81,24 +87,40 @@ def _verify(url: str) -> None:
     assert main(["--db", url, "--user", TEST_USER, "audit", "verify", "--all"]) == 0
 
 
-def test_two_workers_share_the_due_timers_and_fire_each_exactly_once(make_engine, pg_url):
-    n = int(os.environ.get("TRAJECT_TEST_WORKER_CASES", "200"))
-    cases = _seed(make_engine, pg_url, n)
+def _timers_fired(url: str) -> dict[str, list[str]]:
+    sa = create_engine(url)
+    with sa.connect() as conn:
+        rows = conn.execute(text("SELECT case_id, data FROM events WHERE type = 'timer_fired'")).all()
+    sa.dispose()
+    fired: dict[str, list[str]] = {}
+    for case_id, data in rows:
+        data = json.loads(data) if isinstance(data, str) else data
+        fired.setdefault(case_id, []).extend(data["timers"])
+    return fired
+
+
+def test_two_workers_fire_1000_due_timers_over_500_cases_each_exactly_once(pg_url):
+    n = int(os.environ.get("TRAJECT_TEST_WORKER_CASES", "500"))
+    cases = _seed(pg_url, n, TWEE)
     workers = [_worker(pg_url, "--interval", "0.2") for _ in range(2)]
-    counts = _wait_until_all_fired(pg_url, n, timeout=300)
+    counts = _wait_until_all_fired(pg_url, n, timeout=600)
     results = [_stop(w) for w in workers]
-    assert sorted(counts) == sorted(cases) and set(counts.values()) == {1}  # none skipped, none twice
+    assert sorted(counts) == sorted(cases) and set(counts.values()) == {1}  # one command per case
+    fired = _timers_fired(pg_url)
+    assert sum(len(t) for t in fired.values()) == 2 * n  # every timer once: none skipped, none twice
+    assert all(len(set(t)) == 2 for t in fired.values())
     for code, err in results:
         assert code == 0 and "Traceback" not in err and err.rstrip().endswith("worker: stopped")
     batch_lines = [line for _, err in results for line in err.splitlines() if " fired, " in line]
     assert batch_lines and all("GM0363" not in line and "goed" not in line for line in batch_lines)
     assert sum(int(line.split(" due, ")[1].split(" fired")[0]) for line in batch_lines) == n
+    assert all(any(" fired, " in line for line in err.splitlines()) for _, err in results)  # both worked
     _verify(pg_url)
 
 
-def test_sigterm_mid_batch_finishes_the_case_in_hand_and_leaves_no_half_done_case(make_engine, db_url):
+def test_sigterm_mid_batch_finishes_the_case_in_hand_and_leaves_no_half_done_case(db_url):
     n = 150
-    _seed(make_engine, db_url, n)
+    _seed(db_url, n)
     worker = _worker(db_url, "--interval", "0.2")
     deadline = time.monotonic() + 120
     while not any(_fired_per_case(db_url).values()) and time.monotonic() < deadline:
@@ -115,10 +137,10 @@ def test_sigterm_mid_batch_finishes_the_case_in_hand_and_leaves_no_half_done_cas
 
 
 @pytest.mark.parametrize("delays", [(0.4, 0.9, 1.5)])
-def test_a_worker_killed_with_sigkill_mid_batch_loses_nothing_and_applies_nothing_twice(make_engine, db_url,
+def test_a_worker_killed_with_sigkill_mid_batch_loses_nothing_and_applies_nothing_twice(db_url,
                                                                                          delays):
     n = 150
-    _seed(make_engine, db_url, n)
+    _seed(db_url, n)
     partial = []
     for delay in delays:  # kill it at several points of its work, restart each time
         worker = _worker(db_url, "--interval", "0.2")
@@ -136,8 +158,8 @@ def test_a_worker_killed_with_sigkill_mid_batch_loses_nothing_and_applies_nothin
     _verify(db_url)
 
 
-def test_the_worker_survives_its_database_connection_being_terminated(make_engine, pg_url):
-    cases = _seed(make_engine, pg_url, 5)
+def test_the_worker_survives_its_database_connection_being_terminated(pg_url):
+    cases = _seed(pg_url, 5)
     app = f"traject_w_{uuid.uuid4().hex[:8]}"
     worker = _worker(pg_url, "--interval", "0.3", app=app)
     assert set(_wait_until_all_fired(pg_url, 5, timeout=60).values()) == {1}
@@ -147,7 +169,7 @@ def test_the_worker_survives_its_database_connection_being_terminated(make_engin
                                    "WHERE application_name = :app"), {"app": app}).scalar()
     admin.dispose()
     assert killed >= 1
-    more = _seed(make_engine, pg_url, 5)
+    more = _seed(pg_url, 5)
     counts = _wait_until_all_fired(pg_url, 10, timeout=60)
     assert worker.poll() is None  # still running
     code, err = _stop(worker)
