@@ -25,8 +25,11 @@ class Change:
 
 
 def publish(session, case_id: str, gemeente: str | None) -> None:
-    """Announce a change of this case at commit (PostgreSQL only; SQLite readers poll)."""
-    if session.get_bind().dialect.name == "postgresql":
+    """Announce a change of this case at commit (PostgreSQL only; SQLite readers poll). Once per case
+    and transaction: a command appending two events (timer_fired, incident_raised) sends one."""
+    sent = session.info.setdefault("traject_notified", set())
+    if case_id not in sent and session.get_bind().dialect.name == "postgresql":
+        sent.add(case_id)
         session.execute(_NOTIFY, {"payload": json.dumps({"case": case_id, "gemeente": gemeente})})
 
 

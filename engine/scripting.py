@@ -457,6 +457,10 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         self._deadline: float | None = None  # set by the first script of the command
         self._timing = {"_tick_": self._tick, "_getiter_": self._iter}
 
+    def restart_budget(self) -> None:
+        """A new command on the same workflow (the replay applies many events to one): a fresh budget."""
+        self._deadline = None
+
     def _tick(self) -> None:
         if time.monotonic() > self._deadline:
             raise ScriptRefused(f"the scripts of this command {BUDGET_EXCEEDED} of "

@@ -92,3 +92,24 @@ def test_sets_of_text_iterate_the_same_in_interpreters_with_different_hash_seeds
     assert runs[0]["volgorde"] == sorted(runs[0]["volgorde"])
     assert runs[0]["tekst"] == "xander, yara, zoe" and runs[0]["weergave"] == "{'p', 'q'}"
     assert runs[0]["uniek"] == sorted(runs[0]["uniek"])
+
+
+def test_the_budget_is_per_command_and_a_new_command_gets_a_fresh_one():
+    from engine.scripting import RestrictedEnvironment, ScriptRefused
+
+    busy = "import_free = 0\nwhile days_between('2024-01-01', today()) < 0 or waited() < 0.2:\n    pass\n"
+    env = RestrictedEnvironment(budget=0.3)
+    began = {}
+
+    def waited():
+        return time.monotonic() - began["t"]
+
+    for _ in range(2):  # each run fits the budget when the budget restarts in between
+        began["t"] = time.monotonic()
+        env.execute(busy, {}, {"waited": waited})
+        env.restart_budget()
+    began["t"] = time.monotonic()
+    env.execute(busy, {}, {"waited": waited})
+    began["t"] = time.monotonic()
+    with pytest.raises(ScriptRefused, match="time budget of 0.3 s"):  # no restart: the two together exceed it
+        env.execute(busy, {}, {"waited": waited})

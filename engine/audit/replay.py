@@ -70,6 +70,7 @@ class Replayer:
             if self.workflow is None:
                 raise _Diverged("the case was not started before this event")
             saved = dump_workflow(self.workflow) if incident_follows else None  # only then: ~1 ms
+            _restart_budget(self.workflow)  # the script time budget is per command, as in the engine
             run = self._command(event, payload, clock)
         incident = BUDGET_EXCEEDED if over_budget else self._run(run, incident_follows)
         if incident is not None:  # reproduced: the engine kept the state from before the command
@@ -138,6 +139,12 @@ class Replayer:
         workflow = load_workflow(text, self.spec, self.subs)
         workflow.script_engine = self.factory()
         return workflow
+
+
+def _restart_budget(workflow) -> None:
+    restart = getattr(getattr(workflow.script_engine, "environment", None), "restart_budget", None)
+    if restart is not None:
+        restart()
 
 
 def _where(incident) -> str:
