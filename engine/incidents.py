@@ -47,7 +47,7 @@ class IncidentMethods:
             incident = cases.retry(session, ctx, case, workflow, case.incident or {})
             summary = self._summary(session, case)
         if incident:
-            raise ScriptError(f"case {case_id}: the retry failed again: {incident.message}"
+            raise ScriptError(f"case {case_id}: the retry failed again: {incident.message.strip()}"
                               + (f" (at {incident.task})" if incident.task else ""))
         return summary
 
