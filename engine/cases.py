@@ -76,9 +76,10 @@ def complete_task(session: Session, ctx: CaseContext, case: Case, task_id: str, 
 
 
 def fire_timers(session: Session, ctx: CaseContext, case_id: str) -> bool:
-    """Fire the due timers of one case. True when something moved."""
-    case = repo.case_for_update(session, case_id)
-    if case.status != "running":
+    """Fire the due timers of one case. True when something moved; False when it is no longer due or
+    another worker holds it (skipped, not waited for)."""
+    case = repo.claim_due_case(session, case_id, ctx.clock())
+    if case is None:
         return False
     workflow = _load(session, ctx, case)
     before = instances.waiting_timers(workflow)
@@ -92,6 +93,18 @@ def fire_timers(session: Session, ctx: CaseContext, case_id: str) -> bool:
     payload = {"timers": [t.isoformat() for t in fired]}
     _record(session, ctx, case, workflow, digest, "timer_fired", payload, incident=incident)
     return True
+
+
+def retry(session: Session, ctx: CaseContext, case: Case, workflow, incident: dict):
+    """Run the engine steps of a case in error again (engine/incidents.py); the Incident if it fails."""
+    failed = _try(lambda: instances.advance(workflow, ctx.clock))
+    if failed:
+        workflow = _load(session, ctx, case)
+    digest = _store(session, ctx, case, workflow, failed)
+    payload = {"incident": incident.get("message"), "task": incident.get("task")}
+    _record(session, ctx, case, workflow, digest, "retry_failed" if failed else "incident_resolved", payload,
+            incident=failed)
+    return failed
 
 
 def record_failure(session: Session, ctx: CaseContext, case_id: str, command: str, message: str) -> None:

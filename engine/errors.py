@@ -44,6 +44,13 @@ class FormInvalid(InvalidInput):
         super().__init__(text)
 
 
+class DatabaseUnavailable(EngineError):
+    """The connection to the database was lost or refused mid-command (rolled back; retry later).
+
+    The long-running worker backs off and reconnects on this; a one-shot command reports it (exit 1).
+    """
+
+
 class Conflict(EngineError):
     """The task is no longer open, or someone else changed the case at the same time (exit 3)."""
 

@@ -21,7 +21,12 @@ leaves the data as it was and never mutates nested values shared with earlier ta
 Limits: ``d["k"] += 1`` is refused by RestrictedPython. Repetition and power (``*``, ``**``, ``<<``,
 ``pow`` and their in-place forms) go through a size guard: one result over MAX_ITEMS items or
 MAX_INT_BITS bits is refused, so ``"x" * 10**9`` is an incident instead of a worker killed by memory.
-Scripts have no time limit yet. A script can never raise past ``except Exception``: ``mro`` is
+Time budget: every engine instance (one per command) allows its scripts, conditions and DMN cells
+DEFAULT_BUDGET seconds of wall time together. The compiler inserts a `_tick_()` check at the top of
+every loop body and function, and every iteration goes through a ticking `_getiter_`; past the
+deadline the script raises ScriptRefused, so the command ends as an incident (no thread is killed).
+Determinism: `hash` is left out and sets (literals, comprehensions, set() and frozenset()) iterate
+in a fixed order, not in the per-process order of Python's hash seed, so replays reproduce the data. A script can never raise past ``except Exception``: ``mro`` is
 refused and anything raised that is not an Exception becomes a ScriptRefused.
 """
 from __future__ import annotations
@@ -35,6 +40,7 @@ import functools
 import operator
 import re
 import textwrap
+import time
 import traceback
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -140,6 +146,8 @@ def _getattr(obj, name):
 # A result larger than this is refused before it is built (a 10**9 repeat takes GBs and minutes).
 MAX_ITEMS = 10_000_000  # characters of a text, items of a list or tuple, bytes
 MAX_INT_BITS = 1_000_000  # about 300 000 decimal digits
+BUDGET_EXCEEDED = "ran longer than their time budget"  # the replay recognises these incidents by it
+DEFAULT_BUDGET = 2.0  # seconds of wall time for all scripts of one command (TRAJECT_SCRIPT_BUDGET)
 
 
 def _too_big(what: str) -> ScriptRefused:
@@ -178,20 +186,68 @@ def _lshift(a, b):
     return a << b
 
 
+def _range(*args):
+    """range() with the size guard: `sum(range(10**12))` would loop in C, out of the time budget's reach."""
+    r = range(*args)
+    if len(r) > MAX_ITEMS:
+        raise _too_big("a range")
+    return r
+
+
+def _order_key(value):
+    # repr() of text and numbers does not depend on the hash seed; the type name keeps mixed sets sortable
+    return type(value).__name__, repr(value)
+
+
+class _Ordered:
+    """Iteration (and so list(), join(), for, repr) in sorted order, whatever the hash seed."""
+
+    def __iter__(self):
+        return iter(sorted(super().__iter__(), key=_order_key))
+
+    def __repr__(self):
+        items = list(self)
+        return "{" + ", ".join(map(repr, items)) + "}" if items else f"{self._kind}()"
+
+    def _wrap(self, result):
+        return type(self)(result) if isinstance(result, set | frozenset) else result
+
+
+def _wrapping(name):
+    def method(self, *args):
+        return self._wrap(getattr(super(_Ordered, self), name)(*args))
+    method.__name__ = name
+    return method
+
+
+for _name in ("__or__", "__and__", "__sub__", "__xor__", "__ror__", "__rand__", "__rsub__", "__rxor__",
+              "union", "intersection", "difference", "symmetric_difference", "copy"):
+    setattr(_Ordered, _name, _wrapping(_name))
+
+
+class OrderedSet(_Ordered, set):
+    _kind = "set"
+
+
+class OrderedFrozenSet(_Ordered, frozenset):
+    _kind = "frozenset"
+
+
+OrderedSet.__name__, OrderedFrozenSet.__name__ = "set", "frozenset"  # what type errors and isinstance show
+
 _GUARDED_OPS = {"*": _mul, "**": _pow, "<<": _lshift}
 _INPLACE = {"+=": operator.iadd, "-=": operator.isub, "*=": _mul, "/=": operator.itruediv,
             "//=": operator.ifloordiv, "%=": operator.imod, "**=": _pow, "|=": operator.ior,
             "&=": operator.iand, "^=": operator.ixor, "<<=": _lshift, ">>=": operator.irshift}
-# Dropped: class building, setattr/delattr, and non-Exceptions (`raise SystemExit` would get past
+# Dropped: hash() (its value for text differs per process), class building, setattr/delattr, and non-Exceptions (`raise SystemExit` would get past
 # Spiff's `except Exception` and end the CLI).
-_DROPPED = {"BaseException", "SystemExit", "KeyboardInterrupt", "GeneratorExit", "__build_class__",
+_DROPPED = {"hash", "BaseException", "SystemExit", "KeyboardInterrupt", "GeneratorExit", "__build_class__",
             "setattr", "delattr"}
-_WHITELIST = (len, min, max, sum, sorted, reversed, any, all, abs, round, divmod, range, list, dict,
-              set, tuple, str, int, float, bool, enumerate, zip, map, filter, isinstance)
+_WHITELIST = (len, min, max, sum, sorted, reversed, any, all, abs, round, divmod, list, dict, tuple, str, int, float, bool, enumerate, zip, map, filter, isinstance)
 _BUILTINS = ({k: v for k, v in safe_builtins.items() if k not in _DROPPED} | {f.__name__: f for f in _WHITELIST}
-             | {"pow": _pow})
+             | {"pow": _pow, "range": _range, "set": OrderedSet, "frozenset": OrderedFrozenSet})
 # Names people try that we leave out on purpose: their NameError gets a clearer message.
-_FORBIDDEN = {"open", "compile", "getattr", "globals", "locals", "vars", "type", "input", "breakpoint",
+_FORBIDDEN = {"hash", "open", "compile", "getattr", "globals", "locals", "vars", "type", "input", "breakpoint",
               "dir", "help", "setattr", "delattr", "memoryview", "SystemExit", "BaseException"}
 _REFUSED_BUILTINS = (frozenset(n for n in dir(builtins) if not n.startswith("_")) | _FORBIDDEN) - set(
     _BUILTINS) - set(HELPERS) - {"print"}  # print() goes to _print_, which discards it
@@ -209,6 +265,7 @@ _GLOBALS = {
     "_apply_": lambda f, *args, **kwargs: f(*args, **kwargs),
     "_print_": PrintCollector,  # print() is accepted and discarded
     "_binop_": lambda op, x, y: _GUARDED_OPS[op](x, y),
+    "_set_": OrderedSet,
 }
 
 # ---- compiling -------------------------------------------------------------------------------------
@@ -239,12 +296,41 @@ class _Policy(RestrictingNodeTransformer):
         symbol = {ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<"}.get(type(node.op))
         if symbol is None:
             return node
-        call = ast.Call(func=ast.Name("_binop_", ast.Load()), args=[ast.Constant(symbol), node.left, node.right],
-                        keywords=[])
-        return ast.fix_missing_locations(ast.copy_location(call, node))
+        return _call("_binop_", [ast.Constant(symbol), node.left, node.right], node)
+
+    def visit_While(self, node):
+        return _with_tick(super().visit_While(node))
+
+    def visit_For(self, node):
+        return _with_tick(super().visit_For(node))
+
+    def visit_FunctionDef(self, node):
+        return _with_tick(super().visit_FunctionDef(node))
+
+    def visit_Set(self, node):
+        """`{a, b}` becomes `_set_([a, b])`: a set with a fixed iteration order (see OrderedSet)."""
+        node = super().visit_Set(node)
+        return _call("_set_", [ast.List(elts=node.elts, ctx=ast.Load())], node)
+
+    def visit_SetComp(self, node):
+        node = super().visit_SetComp(node)
+        return _call("_set_", [ast.ListComp(elt=node.elt, generators=node.generators)], node)
 
     visit_ImportFrom = visit_Import
     visit_ClassDef = functools.partialmethod(visit_Import, what="class definitions")
+
+
+def _call(name: str, args: list, where: ast.AST) -> ast.Call:
+    call = ast.Call(func=ast.Name(name, ast.Load()), args=args, keywords=[])
+    return ast.fix_missing_locations(ast.copy_location(call, where))
+
+
+def _with_tick(node):
+    """A `_tick_()` first in the body: the time budget is checked on every pass and every call."""
+    where = node.body[0] if node.body else node
+    tick = ast.fix_missing_locations(ast.copy_location(ast.Expr(_call("_tick_", [], where)), where))
+    node.body.insert(0, tick)
+    return node
 
 
 _LINE = re.compile(r"Line (\d+|None): (?:SyntaxError: )?(.*)", re.S)
@@ -377,13 +463,34 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """Spiff also calls environment.evaluate directly (process completion conditions, message
     correlations), so the restrictions live here; the engine below only translates errors."""
 
-    def __init__(self):
+    def __init__(self, budget: float = DEFAULT_BUDGET):
         super().__init__({**_GLOBALS, **HELPERS})
+        self.budget = budget
+        self._deadline: float | None = None  # set by the first script of the command
+        self._timing = {"_tick_": self._tick, "_getiter_": self._iter}
+
+    def restart_budget(self) -> None:
+        """A new command on the same workflow (the replay applies many events to one): a fresh budget."""
+        self._deadline = None
+
+    def _tick(self) -> None:
+        if time.monotonic() > self._deadline:
+            raise ScriptRefused(f"the scripts of this command {BUDGET_EXCEEDED} of "
+                                f"{self.budget:g} s (an endless loop?)")
+
+    def _iter(self, iterable):
+        """Every for-loop and comprehension step ticks: `[x for x in ...]` has no body to put a check in."""
+        for n, item in enumerate(iter(iterable)):
+            if not n & 1023:
+                self._tick()
+            yield item
 
     def _scope(self, context, external_context):
         # Task data wins over helpers and builtins, but never over the guards: a form could post a
         # "_getattr_" key (scripts cannot name "_" variables, so such keys are unreachable anyway).
-        return {**HELPERS, **(external_context or {}), **context, **_GLOBALS}
+        if self._deadline is None:
+            self._deadline = time.monotonic() + self.budget
+        return {**HELPERS, **(external_context or {}), **context, **_GLOBALS, **self._timing}
 
     def evaluate(self, expression, context, external_context=None):
         with _contained():
@@ -409,8 +516,8 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
 class RestrictedScriptEngine(PythonScriptEngine):
     """PythonScriptEngine whose failures are WorkflowTaskExceptions with a clear message and line."""
 
-    def __init__(self):
-        super().__init__(environment=RestrictedEnvironment())
+    def __init__(self, budget: float = DEFAULT_BUDGET):
+        super().__init__(environment=RestrictedEnvironment(budget))
 
     def validate(self, expression):
         _compile(expression, "eval")  # DMNEngine.needs_eq relies on a SyntaxError here
@@ -454,10 +561,11 @@ def _task_error(task, what: str, source: str, err: Exception) -> WorkflowTaskExc
     return exc
 
 
-def make_script_engine() -> PythonScriptEngine:
+def make_script_engine(budget: float = DEFAULT_BUDGET) -> PythonScriptEngine:
     """A restricted engine for BpmnWorkflow(spec, subprocess_specs, script_engine=...).
 
-    Stateless apart from the shared compile cache: cheap to make and safe to share between threads.
+    One per command: its time budget starts with its first script. Cheap to make (the compile cache is
+    shared).
     Set it again after deserializing: the serializer builds workflows with Spiff's unrestricted default.
     """
-    return RestrictedScriptEngine()
+    return RestrictedScriptEngine(budget)

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import random
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,8 +17,9 @@ from .admin import AdminMethods
 from .bundle import collect
 from .casework import CaseworkMethods
 from .clock import Clock, fixed_clock
-from .errors import ClockBehind, Conflict, InvalidInput, NotAllowed, NotFound
+from .errors import ClockBehind, Conflict, DatabaseUnavailable, InvalidInput, NotAllowed, NotFound
 from .guard import Guarded
+from .incidents import IncidentMethods
 from .inputs import check_data
 from .integration import IntegrationMethods
 from .rights import Resource
@@ -53,7 +57,17 @@ def _runtime():
     return cases, forms, instances
 
 
-class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods):
+@dataclass(frozen=True)
+class Batch:
+    """One worker poll: cases found due, moved, passed over (held by another worker or no longer due)."""
+
+    due: int
+    moved: int
+    passed: int
+    seconds: float
+
+
+class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):
@@ -171,8 +185,13 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods):
     def fire_due_timers(self, limit: int | None = None, case_id: str | None = None) -> int:
         """Fire every timer due at the clock's time (of one case, or all in the worker's scope); one
         transaction per case. Returns the number of cases that moved."""
+        return self.fire_due_batch(limit, case_id).moved
+
+    def fire_due_batch(self, limit: int | None = None, case_id: str | None = None, stop=None) -> Batch:
+        """One poll of the worker: the due cases, each claimed (SKIP LOCKED on PostgreSQL) and fired in
+        its own transaction. `stop()` is asked between cases: a SIGTERM finishes the case in hand only."""
         cases, forms, instances = _runtime()
-        now = self.clock()
+        began, now = time.monotonic(), self.clock()
         with self.command("worker.run", Resource("timers"), write=False) as (session, who):
             stmt = (select(Case.id).where(Case.status == "running", Case.next_timer_at < now,
                                           case_clause(who, "worker.run"))
@@ -180,11 +199,17 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods):
             if case_id:
                 stmt = stmt.where(Case.id == case_id)
             due = list(session.scalars(stmt.limit(limit) if limit else stmt))
-        moved = 0
+        if stop is not None and len(due) > 1:  # the service: start at a random point, so two workers
+            start = random.randrange(len(due))  # walking the same list rarely reach for the same case
+            due = due[start:] + due[:start]
+        moved = done = 0
         for case_id in due:
+            if stop is not None and stop():
+                break
             # A timer is the worker's doing, recorded as `systeem`, not as whoever runs the worker.
             moved += self._fire_one(cases, case_id, SYSTEM_ACTOR)
-        return moved
+            done += 1
+        return Batch(due=len(due), moved=moved, passed=done - moved, seconds=time.monotonic() - began)
 
     def _fire_one(self, cases, case_id: str, actor: str) -> int:
         """One case in isolation: whatever goes wrong in it becomes its incident, never the worker's end
@@ -192,6 +217,8 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods):
         try:
             with self.db.transaction() as session:
                 return int(cases.fire_timers(session, self._ctx(actor), case_id))
+        except DatabaseUnavailable:
+            raise  # the connection, not the case: the worker reconnects and the case is due again
         except Conflict:
             return 0  # another worker or a caseworker moved it at the same time; it is due again next poll
         except ClockBehind:
@@ -204,6 +231,14 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods):
         except ClockBehind:
             pass  # its history is later than this worker's clock: a worker with the right time records it
         return 0
+
+    def change_feed(self):
+        """A ChangeFeed (engine/changes.py) for an app that keeps its worklist live."""
+        from .changes import ChangeFeed
+
+        with self.command("task.list", write=False):
+            pass
+        return ChangeFeed(self.db.sa_engine)
 
     # -- reading -----------------------------------------------------------------------------
     def list_tasks(self, task_filter: TaskFilter | None = None, **kwargs) -> list:
@@ -388,12 +423,15 @@ def build_engine(settings: Settings, clock: Clock | None = None) -> Engine:
 
     `clock` overrides settings.now: scenario runs and demo seeding move their own clock forward.
     """
+    import functools
+
     from .clock import fixed_clock, system_clock
     from .scripting import make_script_engine
 
     if clock is None:
         clock = fixed_clock(settings.now) if settings.now else system_clock
-    return Engine(settings, Database(settings.db_url), clock, make_script_engine)
+    scripts = functools.partial(make_script_engine, settings.script_budget)
+    return Engine(settings, Database(settings.db_url), clock, scripts)
 
 
 __all__ = ["Engine", "build_engine", "TaskFilter"]

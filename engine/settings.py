@@ -23,6 +23,7 @@ class Settings:
     language: str = "nl"
     schema_dirs: tuple[Path, ...] = field(default_factory=tuple)  # extra places to look for form files
     max_model_bytes: int = DEFAULT_MAX_MODEL_BYTES  # per BPMN/DMN file
+    script_budget: float = 2.0  # seconds of wall time for the scripts of one command (TRAJECT_SCRIPT_BUDGET)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], **overrides) -> Settings:
@@ -39,6 +40,8 @@ class Settings:
         }
         if env.get("TRAJECT_MAX_MODEL_MB"):
             values["max_model_bytes"] = _megabytes(env["TRAJECT_MAX_MODEL_MB"])
+        if env.get("TRAJECT_SCRIPT_BUDGET"):
+            values["script_budget"] = _seconds(env["TRAJECT_SCRIPT_BUDGET"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         if overrides.get("user"):
             values["user_explicit"] = True
@@ -55,6 +58,18 @@ def _megabytes(text: str) -> int:
     if not 0 < value <= 1024:  # nan fails too
         raise InvalidInput(f"TRAJECT_MAX_MODEL_MB: '{text}' is not a size in MB between 0 and 1024")
     return int(value * 1024 * 1024)
+
+
+def _seconds(text: str) -> float:
+    from .errors import InvalidInput
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 3600:
+        raise InvalidInput(f"TRAJECT_SCRIPT_BUDGET: '{text}' is not a number of seconds between 0 and 3600")
+    return value
 
 
 def _login_name() -> str:

@@ -129,7 +129,7 @@ class CaseSummary:
     process_id: str
     definition_version: int
     gemeente: str
-    status: str  # running | completed | error
+    status: str  # running | completed | error | cancelled
     stage: str | None
     person_name: str | None = None
     bsn: str | None = None

@@ -15,7 +15,7 @@ TEST_POLICY = """
 [roles.allround]
 abilities = ["task.list", "task.view", "task.complete", "task.claim", "task.takeover",
              "case.list", "case.view", "case.start", "process.list", "message.send",
-             "external.work", "external.list", "case.note", "incident.list"]
+             "external.work", "external.list", "case.note", "incident.list", "case.retry", "case.cancel"]
 lanes = ["*"]
 """
 TEST_ROLES = ("beheerder", "ontwerper", "auditor", "allround")

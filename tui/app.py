@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from tui.i18n import LANGUAGES, set_language, t
+from tui.live import LiveWorklist
 from tui.screens.base import EngineScreen
 from tui.screens.error import ErrorModal
 from tui.screens.worklist import WorklistScreen
@@ -22,18 +23,26 @@ if TYPE_CHECKING:
     from engine import Engine, UserInfo
 
 
-class TrajectApp(App[int]):
+class TrajectApp(LiveWorklist, App[int]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, live: bool = False) -> None:
         language = engine.settings.language if engine.settings.language in LANGUAGES else "nl"
         set_language(language)  # before any screen is made: screens look their texts up when built
         super().__init__()
         self.engine = engine
+        self.live = live  # refresh the worklist when others change cases (tui/live.py); run_app sets it
         self.user: UserInfo | None = None
         self.title = t("app.title")
         self.sub_title = t("app.subtitle")
+
+    def on_mount(self) -> None:
+        if self.live:
+            self.start_live()
+
+    def on_unmount(self) -> None:
+        self.stop_live()
 
     def get_default_screen(self) -> Screen:
         return WorklistScreen()
@@ -88,5 +97,5 @@ class TrajectApp(App[int]):
 
 def run_app(engine: Engine) -> int:
     """Run the app until the user quits; the exit code for the CLI."""
-    result = TrajectApp(engine).run()
+    result = TrajectApp(engine, live=True).run()
     return result if isinstance(result, int) else 0

@@ -16,10 +16,13 @@ from dataclasses import dataclass
 
 from .. import instances, waiting
 from ..clock import fixed_clock
+from ..scripting import BUDGET_EXCEEDED
 from ..serialization import dump_workflow, load_workflow
 
 COMMANDS = frozenset({"case_started", "task_completed", "timer_fired", "message_received",
-                      "external_task_completed"})
+                      "external_task_completed", "incident_resolved", "retry_failed"})
+# `traject retry`: the engine steps run again on the stored state, like a timer poll.
+ADVANCING = frozenset({"timer_fired", "incident_resolved", "retry_failed"})
 
 
 @dataclass
@@ -52,8 +55,12 @@ class Replayer:
         self.keep_states = keep_states
         self.workflow = None
 
-    def apply(self, event, incident_follows: bool) -> Step:
-        """Apply a command event. Raises _Diverged when it cannot be applied as it was recorded."""
+    def apply(self, event, incident_follows: bool, over_budget: bool = False) -> Step:
+        """Apply a command event. Raises _Diverged when it cannot be applied as it was recorded.
+
+        `over_budget`: the engine stopped this command at its script time budget. How long a script
+        runs depends on the machine and its load, so the replay does not run it again: it only keeps
+        the state from before the command, as the engine did."""
         clock = fixed_clock(event.at)
         payload = event.data
         if event.type == "case_started":
@@ -63,8 +70,9 @@ class Replayer:
             if self.workflow is None:
                 raise _Diverged("the case was not started before this event")
             saved = dump_workflow(self.workflow) if incident_follows else None  # only then: ~1 ms
+            _restart_budget(self.workflow)  # the script time budget is per command, as in the engine
             run = self._command(event, payload, clock)
-        incident = self._run(run, incident_follows)
+        incident = BUDGET_EXCEEDED if over_budget else self._run(run, incident_follows)
         if incident is not None:  # reproduced: the engine kept the state from before the command
             self.workflow = self._new(payload.get("data") or {}) if saved is None else self._load(saved)
         return self._snapshot(event, incident)
@@ -86,7 +94,7 @@ class Replayer:
         return lambda: waiting.deliver(self.workflow, ready[0], data, clock)
 
     def _command(self, event, payload: dict, clock) -> Callable[[], None]:
-        if event.type == "timer_fired":
+        if event.type in ADVANCING:
             return lambda: instances.advance(self.workflow, clock)
         if event.type == "message_received":
             return self._deliver(payload.get("element"), payload.get("data") or {}, clock)
@@ -133,6 +141,12 @@ class Replayer:
         return workflow
 
 
+def _restart_budget(workflow) -> None:
+    restart = getattr(getattr(workflow.script_engine, "environment", None), "restart_budget", None)
+    if restart is not None:
+        restart()
+
+
 def _where(incident) -> str:
     return f"{incident.message} (at {incident.task})" if incident.task else incident.message
 
@@ -155,9 +169,10 @@ def replay(events: Sequence, replayer: Replayer,
             stopped = True
             yield Step(event, "erased", message="the payload was erased; the replay stops here")
             continue
-        incident_follows = rolled_back(event, events[index + 1] if index + 1 < len(events) else None)
+        following = events[index + 1] if index + 1 < len(events) else None
+        incident_follows = rolled_back(event, following)
         try:
-            step = replayer.apply(event, incident_follows)
+            step = replayer.apply(event, incident_follows, incident_follows and _over_budget(following))
         except _Diverged as err:
             stopped = True
             yield Step(event, "diverged", message=str(err))
@@ -173,6 +188,11 @@ def replay(events: Sequence, replayer: Replayer,
                             f"{', '.join(step.open) or 'none'})")
         last = step
         yield step
+
+
+def _over_budget(incident_event) -> bool:
+    data = incident_event.data if isinstance(incident_event.data, dict) else {}
+    return BUDGET_EXCEEDED in str(data.get("message", ""))
 
 
 def rolled_back(event, following) -> bool:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 from .output import mask_bsn, print_json, print_table
@@ -224,15 +223,16 @@ def incidents(args, settings) -> int:
 
 def worker(args, settings) -> int:
     engine = _engine(settings)
-    while True:
-        moved = engine.fire_due_timers()
-        if args.json:
-            print_json({"cases_moved": moved})
-        elif moved:
-            print(f"fired timers in {moved} case(s)")
-        if args.once:
-            return 0
-        time.sleep(args.interval)  # the parser keeps it between 0.1 s and a day
+    if not args.once:  # the service: until SIGTERM/SIGINT, one log line per batch on stderr
+        from ..worker import WorkerLoop
+
+        return WorkerLoop(engine, args.interval).run()
+    moved = engine.fire_due_timers()
+    if args.json:
+        print_json({"cases_moved": moved})
+    elif moved:
+        print(f"fired timers in {moved} case(s)")
+    return 0
 
 
 def users_add(args, settings) -> int:

@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case_id", metavar="CASE_ID")
     p = command("cases", commands.list_cases, "list cases (newest first)")
     p.add_argument("--gemeente", help="only this municipality")
-    p.add_argument("--status", choices=["running", "completed", "error"], help="only this status")
+    p.add_argument("--status", choices=["running", "completed", "error", "cancelled"],
+                   help="only this status")
     p.add_argument("--search", help="part of the person's name, the whole BSN, or the start of the case id")
 
     p = command("assign", commands.assign, "give open tasks to a colleague holding their role, or release them")
@@ -114,9 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-coverage", type=_bounded(float, 0, 100), metavar="N",
                    help="exit 1 if total node coverage is below N%%")
 
-    from . import external
+    from . import external, incidents
 
     external.add_parsers(sub, command)
+    incidents.add_parsers(command)
     _users(sub)
     _regions(sub)
     command("whoami", commands.whoami, "show the acting user and their grants (role, scope)")

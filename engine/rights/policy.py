@@ -22,6 +22,8 @@ ABILITIES: dict[str, str] = {
     "case.list": "list cases",
     "case.view": "view the dossier of",
     "case.start": "start a case of",
+    "case.retry": "retry",
+    "case.cancel": "cancel",
     "process.list": "list processes",
     "process.validate": "validate",
     "process.test": "test",
@@ -54,7 +56,7 @@ CASEWORKER = frozenset({"task.list", "task.view", "task.complete", "task.claim",
                         "case.note"})
 EXECUTOR = frozenset({"task.list", "task.view", "task.complete", "task.claim"})
 BUILT_IN: dict[str, frozenset[str]] = {
-    "coordinator": CASEWORKER | {"task.takeover", "external.list", "incident.list"},
+    "coordinator": CASEWORKER | {"task.takeover", "external.list", "incident.list", "case.retry", "case.cancel"},
     "auditor": frozenset({"audit.verify", "audit.replay", "audit.export", "case.list", "case.view",
                           "process.list", "access.read", "incident.list"}),
     "ontwerper": frozenset({"process.validate", "process.test", "process.deploy", "process.list"}),

@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, InterfaceError,
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import Conflict, EngineError, InvalidInput
+from ..errors import Conflict, DatabaseUnavailable, InvalidInput
 
 # The newest Alembic revision in engine/migrations/versions. Checked with one cheap query so a plain
 # command does not import Alembic (about 0.1 s) unless the database really needs migrating.
@@ -135,10 +135,15 @@ class Database:
             session.rollback()
             raise Conflict("the case was changed by someone else at the same time; nothing was saved") from None
         except OperationalError as err:
-            session.rollback()
+            _rollback_quietly(session)
             if "locked" in str(err).lower():
                 raise Conflict("de database is bezet door een andere opdracht; probeer het opnieuw") from None
-            raise EngineError(f"database error: {err.orig}") from None
+            raise DatabaseUnavailable(f"database error: {_first_line(err.orig or err)}") from None
+        except DBAPIError as err:
+            _rollback_quietly(session)
+            if err.connection_invalidated or isinstance(err, InterfaceError):  # a killed backend, a restart
+                raise DatabaseUnavailable(f"database error: {_first_line(err.orig or err)}") from None
+            raise
         except DataError as err:  # e.g. a value longer than its column on PostgreSQL
             session.rollback()
             raise InvalidInput(f"the database refused a value: {_first_line(err.orig or err)}") from None
@@ -158,6 +163,14 @@ def _shown(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - not a URL at all: show it as given, shortened
         return url[:100]
+
+
+def _rollback_quietly(session: Session) -> None:
+    """Roll back on a connection that may be gone: the error that got us here is the one to report."""
+    try:
+        session.rollback()
+    except DBAPIError:
+        pass
 
 
 def _first_line(err) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import changes
 from ..audit import chain, rowhash
 from ..errors import ClockBehind, NotFound
 from .tables import Case, DefinitionVersion, Event, Installation, WorkItem
@@ -32,6 +33,18 @@ def case_for_update(session: Session, case_id: str) -> Case:
     if row is None:
         raise NotFound(f"case '{case_id}' does not exist")
     return row
+
+
+def claim_due_case(session: Session, case_id: str, now) -> Case | None:
+    """The case row locked for this transaction if it is still running with a timer due, else None.
+
+    PostgreSQL: FOR UPDATE SKIP LOCKED, so a case another worker holds is passed over instead of waited
+    for (N workers share the due cases; the one that loses the race finds it no longer due afterwards).
+    SQLite ignores the clause: its single writer lock already serialises the workers.
+    """
+    stmt = (select(Case).where(Case.id == case_id, Case.status == "running", Case.next_timer_at < now)
+            .with_for_update(skip_locked=True).execution_options(populate_existing=True))
+    return session.scalars(stmt).first()
 
 
 def last_event(session: Session, case_id: str) -> Event | None:
@@ -85,6 +98,7 @@ def _anchor(session: Session, case_id: str, event_hash: str, key: bytes | None) 
     if case is None:
         return
     case.last_event_hash = event_hash
+    changes.publish(session, case_id, case.gemeente)  # open apps refresh at commit (engine/changes.py)
     if key is not None:
         with session.no_autoflush:  # callers flushed their work items; the case row is written once
             items = session.scalars(select(WorkItem).where(WorkItem.case_id == case_id)).all()

@@ -66,7 +66,7 @@ class Case(Base):
     definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"))
     process_id: Mapped[str] = mapped_column(String(200), index=True)
     gemeente: Mapped[str] = mapped_column(String(20), index=True)
-    status: Mapped[str] = mapped_column(String(20))  # running | completed | error
+    status: Mapped[str] = mapped_column(String(20))  # running | completed | error | cancelled
     stage: Mapped[str | None] = mapped_column(String(40))
     person_name: Mapped[str | None] = mapped_column(String(200))
     bsn: Mapped[str | None] = mapped_column(String(20), index=True)

@@ -71,3 +71,51 @@ async def test_an_outside_executor_sees_its_lanes_without_bsn_and_only_the_form_
         declared = set(app.screen.spec.schema.get("properties", {}))
         assert set(app.screen.spec.data) <= declared and "bsn" not in app.screen.spec.data
         assert form is not None
+
+
+async def _dossier_of(pilot, app, case_id: str):
+    from tui.screens.dossier import DossierScreen
+
+    await settle(pilot)
+    app.push_screen(DossierScreen(case_id))
+    await settle(pilot)
+    return app.screen
+
+
+async def test_a_coordinator_ends_a_case_in_error_from_its_dossier(db):
+    url, cases = db
+    app = make_app(url, user="bert")  # klantmanager and coordinator in GM0363
+    async with app.run_test(size=SIZE) as pilot:
+        dossier = await _dossier_of(pilot, app, cases["Eva Jansen"])
+        assert dossier.query("#dossier-incident") and {"retry", "cancel_case"} <= actions(app)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press(*"overleden")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dossier and dossier.case.summary.status == "cancelled"
+        assert not dossier.query("#dossier-incident") and not {"retry", "cancel_case"} & actions(app)
+        assert "Zaak beëindigd" in [row[2] for row in table_rows(dossier.query_one("#dossier-history", DataTable))]
+
+
+async def test_a_coordinator_retries_a_failed_completion_and_the_task_is_open_again(db):
+    url, cases = db
+    app = make_app(url, user="bert")
+    async with app.run_test(size=SIZE) as pilot:
+        dossier = await _dossier_of(pilot, app, cases["Eva Jansen"])
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.screen is dossier and dossier.case.summary.status == "running"
+        assert not dossier.query("#dossier-incident") and dossier.case.open_tasks
+        assert "Storing opgelost" in [row[2] for row in table_rows(dossier.query_one("#dossier-history", DataTable))]
+
+
+async def test_a_caseworker_has_no_incident_actions(db):
+    url, cases = db
+    app = make_app(url, user="anna")
+    async with app.run_test(size=SIZE) as pilot:
+        dossier = await _dossier_of(pilot, app, cases["Eva Jansen"])
+        assert dossier.query("#dossier-incident") and not {"retry", "cancel_case"} & actions(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen is dossier and dossier.case.summary.status == "error"

@@ -43,6 +43,7 @@ class DossierScreen(EngineScreen):
         self.labels: dict = {}
         bind(self, [("escape", "back", "action.back"), ("n", "note", "action.note"), ("a", "audit", "action.audit"),
                     ("r", "refresh", "action.refresh")])
+        bind(self, [("t", "retry", "action.retry"), ("x", "cancel_case", "action.cancel_case")])
 
     def compose(self) -> ComposeResult:
         yield self.header()
@@ -134,6 +135,11 @@ class DossierScreen(EngineScreen):
             self.app.show_error(message.error)
 
     def check_action(self, action: str, parameters) -> bool | None:
+        from tui.screens.incident_actions import incident_action_allowed
+
+        allowed = incident_action_allowed(self, action)
+        if allowed is not None:
+            return allowed
         user = self.app.user
         if user is None:
             return True
@@ -169,3 +175,26 @@ class DossierScreen(EngineScreen):
 
     def action_refresh(self) -> None:
         self.load()
+
+    @work(thread=True, exclusive=True, group="dossier-incident", exit_on_error=False)
+    def action_retry(self) -> None:
+        try:
+            self.engine.retry_case(self.case_id)
+        finally:  # failed again: the error modal shows why, the dossier the new incident
+            self.load()
+
+    def action_cancel_case(self) -> None:
+        from tui.screens.incident_actions import ReasonModal
+
+        self.app.push_screen(ReasonModal(), self._cancel_with)
+
+    def _cancel_with(self, reason: str | None) -> None:
+        if reason is not None:
+            self._cancel(reason)
+
+    @work(thread=True, exclusive=True, group="dossier-incident", exit_on_error=False)
+    def _cancel(self, reason: str) -> None:
+        try:
+            self.engine.cancel_case(self.case_id, reason)
+        finally:
+            self.load()
