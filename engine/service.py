@@ -17,6 +17,7 @@ from .errors import ClockBehind, Conflict, InvalidInput, NotAllowed, NotFound
 from .guard import Guarded
 from .inputs import check_data
 from .integration import IntegrationMethods
+from .monitoring import MonitoringMethods
 from .rights import Resource
 from .rights.visibility import case_clause, task_clause
 from .settings import Settings
@@ -47,7 +48,7 @@ def _runtime():
     return cases, forms, instances
 
 
-class Engine(Guarded, AdminMethods, IntegrationMethods):
+class Engine(Guarded, AdminMethods, IntegrationMethods, MonitoringMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):

@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     from . import external
 
     external.add_parsers(sub, command)
+    from . import report
+
+    report.add_parser(command)
     _users(sub)
     _regions(sub)
     command("whoami", commands.whoami, "show the acting user and their grants (role, scope)")
