@@ -1,6 +1,8 @@
 """The HTML report: one self-contained page (inline CSS and SVG charts, no JavaScript) for the council."""
 from __future__ import annotations
 
+import re
+
 from .report import SMALL, escape, rows, shown
 
 CSS = """body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:1em 0}
@@ -20,7 +22,9 @@ def _chart(title: str, values: dict[str, float], people: bool = True) -> str:
         data.append(None if people and 0 < value < SMALL else value)
     chart.x_labels = labels
     chart.add(title, data)
-    return f'<figure class="chart">{chart.render(is_unicode=True)}</figure>'
+    # pygal still inlines a small config <script> for its tooltips; the page needs none of it.
+    svg = re.sub(r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.S)
+    return f'<figure class="chart">{svg}</figure>'
 
 
 def _charts(report) -> str:
