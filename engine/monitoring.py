@@ -61,3 +61,17 @@ class MonitoringMethods:
                 gemeente, process_id, start, end, now, kpis.compute(session, scope),
                 budget.costs(session, scope, rates), budget.vergunninghouders(session, scope),
                 rates.budget_per_vergunninghouder)
+
+    def plan_van_aanpak(self, process_id: str, fmt: str = "md", rates_path=None) -> str:
+        """The plan van aanpak of the newest deployed version of `process_id`, as Markdown or HTML."""
+        from . import plan_render
+        from .errors import NotFound
+        from .store import repo
+
+        rates = budget.load_rates(rates_path)
+        with self.command("process.list", Resource(f"process {process_id}"), write=False) as (session, who):
+            definition = repo.latest_definition(session, process_id)
+            if definition is None:
+                raise NotFound(f"process '{process_id}' is not deployed (see traject processes)")
+            render = plan_render.to_html if fmt == "html" else plan_render.to_markdown
+            return render(definition, rates.of(process_id))

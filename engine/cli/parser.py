@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import report
 
     report.add_parser(command)
+    report.add_plan_parser(command)
     _users(sub)
     _regions(sub)
     command("whoami", commands.whoami, "show the acting user and their grants (role, scope)")
