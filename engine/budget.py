@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 
 from . import kpis
 from .errors import InvalidInput
@@ -88,20 +88,16 @@ def _amount(path: Path, where: str, value) -> float:
     return float(value)
 
 
-def _counted(condition, value=1):
-    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
-
-
 def costs(session, scope: kpis.Scope, rates: Rates) -> list[CostLine]:
     """Cost per variant in the period, from the recorded sessions, signings and starts: one grouped pass
     over the period's events (a query per variant and item took 20 scans; at 2,000 cases 0.5 s)."""
     attendance = kpis._completed_with("aanwezig")
     query = (kpis._events(scope).with_only_columns(
         Case.process_id,
-        _counted(attendance, func.coalesce(kpis._field("tolk_uren").as_float(), 0)),
-        _counted(and_(attendance, kpis._field("aanwezig").as_string() != "afgemeld")),
-        _counted(kpis._signing()),
-        _counted(Event.type == "case_started"),
+        kpis._count_if(attendance, func.coalesce(kpis._field("tolk_uren").as_float(), 0)),
+        kpis._count_if(and_(attendance, kpis._field("aanwezig").as_string() != "afgemeld")),
+        kpis._count_if(kpis._signing()),
+        kpis._count_if(Event.type == "case_started"),
     ).group_by(Case.process_id).order_by(Case.process_id))
     lines = []
     for process_id, hours, places, signings, started in session.execute(query):

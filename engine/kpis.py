@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 
 from .store.tables import Case, Event, WorkItem
 
@@ -47,7 +47,10 @@ class Kpi:
     title: str
     rule: str
     unit: str
-    compute: Callable[[object, Scope], tuple]  # (session, scope) -> (value, breakdown)
+    compute: Callable[[object, Scope], tuple] | None = None  # (session, scope) -> (value, breakdown)
+    # Or a SUM over the period's events: every such figure is computed in one shared pass (one scan
+    # of the events instead of one per figure).
+    tally: Callable[[], object] | None = None
 
 
 def _cases(scope: Scope):
@@ -80,12 +83,16 @@ def _signing():
     return and_(_completed_with("datum_ondertekening"), _field("resultaat").as_string() == "voldaan")
 
 
-def cases_started(session, scope):
-    return _count(session, _events(scope, Event.type == "case_started")), {}
+def _count_if(condition, value=1):
+    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
 
-def signed(session, scope):
-    return _count(session, _events(scope, _signing())), {}
+def tallies(session, scope: Scope, kpis: tuple[Kpi, ...]) -> dict[str, float]:
+    """The tallied figures in one pass over the scope's events of the period."""
+    if not kpis:
+        return {}
+    row = session.execute(_events(scope).with_only_columns(*(k.tally() for k in kpis))).one()
+    return {kpi.key: value for kpi, value in zip(kpis, row, strict=True)}
 
 
 def median_days_to_signing(session, scope):
@@ -107,21 +114,6 @@ def no_show_rate(session, scope):
     counts = _attendance(session, scope)
     total = sum(counts.values())
     return (round(100 * counts.get("no_show", 0) / total, 1) if total else None), counts
-
-
-def interpreter_hours(session, scope):
-    hours = _field("tolk_uren").as_float()
-    query = _events(scope, _completed_with("aanwezig")).with_only_columns(func.coalesce(func.sum(hours), 0))
-    return round(float(session.scalar(query) or 0), 2), {}
-
-
-def judged_verwijtbaar(session, scope):
-    query = _events(scope, Event.type == "task_completed", _field("verwijtbaar").as_boolean().is_(True))
-    return _count(session, query), {}
-
-
-def duo_registered(session, scope):
-    return _count(session, _events(scope, _completed_with("datum_duo_registratie"))), {}
 
 
 def open_cases_per_stage(session, scope):
@@ -152,19 +144,22 @@ def past_deadline(session, scope):
 
 KPIS: tuple[Kpi, ...] = (
     Kpi("cases_started", "Gestarte trajecten", "Cases started (event case_started) in the period.",
-        "count", cases_started),
+        "count", tally=lambda: _count_if(Event.type == "case_started")),
     Kpi("signed", "Ondertekend", "Signings in the period: a completed task with datum_ondertekening and "
-        "resultaat 'voldaan' (form pvt-ondertekening).", "count", signed),
+        "resultaat 'voldaan' (form pvt-ondertekening).", "count", tally=lambda: _count_if(_signing())),
     Kpi("median_days_to_signing", "Mediaan dagen tot ondertekening", "Median of (signing event time - case "
         "start) in days, over the signings of the period.", "days", median_days_to_signing),
     Kpi("no_show_rate", "No-show per sessie (%)", "Attendance records in the period (completed task with "
         "'aanwezig'): share with aanwezig = 'no_show'; breakdown per value.", "percent", no_show_rate),
     Kpi("interpreter_hours", "Tolkuren", "Sum of tolk_uren over the attendance records of the period.",
-        "hours", interpreter_hours),
+        "hours", tally=lambda: _count_if(_completed_with("aanwezig"),
+                                          func.coalesce(_field("tolk_uren").as_float(), 0))),
     Kpi("judged_verwijtbaar", "Verwijtbaar geoordeeld", "Completed tasks in the period with verwijtbaar = "
-        "true (refusal or overrun judged culpable by a person).", "count", judged_verwijtbaar),
+        "true (refusal or overrun judged culpable by a person).", "count",
+        tally=lambda: _count_if(and_(Event.type == "task_completed", _field("verwijtbaar").as_boolean().is_(True)))),
     Kpi("duo_registered", "Geregistreerd bij DUO", "Completed tasks in the period with "
-        "datum_duo_registratie (form pvt-duo-registratie).", "count", duo_registered),
+        "datum_duo_registratie (form pvt-duo-registratie).", "count",
+        tally=lambda: _count_if(_completed_with("datum_duo_registratie"))),
     Kpi("open_cases_per_stage", "Lopende trajecten per fase", "Cases with status running now, per stage "
         "(not bound to the period).", "count", open_cases_per_stage),
     Kpi("overdue_tasks_per_role", "Te late taken per rol", "Open work items whose due date is before now, "
@@ -177,10 +172,15 @@ KPIS: tuple[Kpi, ...] = (
 
 
 def compute(session, scope: Scope, keys: tuple[str, ...] | None = None) -> list[Figure]:
-    """Every figure (or those named) for the scope: one or two small aggregate queries each."""
+    """Every figure (or those named) for the scope: the tallies in one pass, the others a query each."""
+    wanted = [k for k in KPIS if keys is None or k.key in keys]
+    tallied = tallies(session, scope, tuple(k for k in wanted if k.tally))
     figures = []
-    for kpi in KPIS:
-        if keys is None or kpi.key in keys:
+    for kpi in wanted:
+        if kpi.tally:
+            value = tallied[kpi.key]
+            value, breakdown = (round(float(value), 2) if kpi.unit == "hours" else int(value)), {}
+        else:
             value, breakdown = kpi.compute(session, scope)
-            figures.append(Figure(kpi.key, kpi.title, kpi.rule, kpi.unit, value, breakdown))
+        figures.append(Figure(kpi.key, kpi.title, kpi.rule, kpi.unit, value, breakdown))
     return figures
