@@ -119,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     external.add_parsers(sub, command)
     incidents.add_parsers(command)
+    from . import report
+
+    report.add_parser(command)
+    report.add_plan_parser(command)
     _users(sub)
     _regions(sub)
     command("whoami", commands.whoami, "show the acting user and their grants (role, scope)")

@@ -43,11 +43,13 @@ ABILITIES: dict[str, str] = {
     "external.work": "work on",
     "external.list": "list",
     "demo.seed": "seed demo data into",
+    "report.view": "view",
 }
 # What a refusal names when the check came before the resource was known ("may not complete tasks").
 ANY_RESOURCE = {"task": "tasks", "case": "cases", "process": "processes", "audit": "case histories",
                 "message": "messages", "external": "external tasks", "incident": "cases",
-                "users": "", "regions": "", "access": "", "worker": "timers", "demo": "this database"}
+                "report": "monitoring figures", "users": "", "regions": "", "access": "", "worker": "timers",
+                "demo": "this database"}
 # Abilities that apply to the tasks of certain lanes only; the others apply to a whole gemeente.
 LANE_BOUND = frozenset({"task.list", "task.view", "task.complete", "task.claim"})
 
@@ -56,9 +58,12 @@ CASEWORKER = frozenset({"task.list", "task.view", "task.complete", "task.claim",
                         "case.note"})
 EXECUTOR = frozenset({"task.list", "task.view", "task.complete", "task.claim"})
 BUILT_IN: dict[str, frozenset[str]] = {
-    "coordinator": CASEWORKER | {"task.takeover", "external.list", "incident.list", "case.retry", "case.cancel"},
+    "coordinator": CASEWORKER | {"task.takeover", "external.list", "incident.list", "case.retry", "case.cancel",
+                                 "report.view"},
     "auditor": frozenset({"audit.verify", "audit.replay", "audit.export", "case.list", "case.view",
-                          "process.list", "access.read", "incident.list"}),
+                          "process.list", "access.read", "incident.list", "report.view"}),
+    # A beleidsmedewerker: the monitoring figures and reports of a gemeente (counts only, no dossiers).
+    "beleid": frozenset({"report.view", "process.list"}),
     "ontwerper": frozenset({"process.validate", "process.test", "process.deploy", "process.list"}),
     "beheerder": frozenset({"users.list", "users.manage", "regions.list", "regions.manage", "access.read",
                             "worker.run", "demo.seed", "process.list"}),
@@ -66,7 +71,7 @@ BUILT_IN: dict[str, frozenset[str]] = {
     # The service account of a connector (DUO, a zaaksysteem): messages in, external tasks done.
     "koppeling": frozenset({"message.send", "external.work", "external.list"}),
 }
-SPECIAL = frozenset({"auditor", "ontwerper", "beheerder", "worker", "koppeling"})
+SPECIAL = frozenset({"auditor", "ontwerper", "beheerder", "worker", "koppeling", "beleid"})
 EXECUTOR_PREFIX = "uitvoerder:"
 DEFAULT_EXECUTOR_LANES = ("uitvoerder",)
 ALL = "*"
