@@ -69,8 +69,8 @@ class Principal:
 
     def _reaches_lane(self, grant: Grant, lane: str | None) -> bool:
         lanes = self.lanes_of(grant)
-        if lane is None:  # a task outside any lane: every caseworker of the gemeente, no outside executor
-            return not self.restricted(grant)
+        if lane is None:  # a task outside any lane (validate refuses those): only an every-lane grant
+            return ALL in lanes
         return ALL in lanes or lane in lanes
 
     def require(self, ability: str, resource: Resource | None = None) -> None:

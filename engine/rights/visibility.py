@@ -14,18 +14,19 @@ from .principal import Principal
 
 def task_clause(principal: Principal, ability: str = "task.list"):
     """Work items whose lane and gemeente some grant with `ability` reaches."""
-    merged: dict[tuple[frozenset[str], bool], set[str] | None] = {}
+    merged: dict[frozenset[str], set[str] | None] = {}
     for grant in principal.grants_with(ability):
-        key = (principal.lanes_of(grant), principal.restricted(grant))
+        key = principal.lanes_of(grant)
         if key in merged and merged[key] is None:
             continue
         merged[key] = None if grant.gemeenten is None else (merged.get(key) or set()) | grant.gemeenten
     terms = []
-    for (lanes, restricted), gemeenten in merged.items():
+    for lanes, gemeenten in merged.items():
         conditions = []
         if ALL not in lanes:
-            lane = WorkItem.role.in_(sorted(lanes))
-            conditions.append(lane if restricted else or_(lane, WorkItem.role.is_(None)))
+            # No `OR role IS NULL`: it stops the worklist index from serving the query (team view p95 at
+            # 100,000 open cases 2 -> 24 ms), and validate requires a lane on every task (engine/validation).
+            conditions.append(WorkItem.role.in_(sorted(lanes)))
         if gemeenten is not None:
             conditions.append(WorkItem.gemeente.in_(sorted(gemeenten)))
         terms.append(and_(*conditions) if conditions else true())
