@@ -12,6 +12,7 @@ from . import assignment, drafts, follow_ups, notes
 from .errors import NotFound
 from .rights import Resource
 from .rights.directory import resolve
+from .rights.principal import task_resource
 from .rights.visibility import case_clause
 from .store import repo
 from .store.tables import Case, FollowUp, WorkItem
@@ -68,7 +69,6 @@ class CaseworkMethods:
     def colleagues_for(self, task_ids: Sequence[str]) -> list[str]:
         """Who may complete every one of these tasks (the choice when a coordinator distributes work)."""
         from .rights.directory import users
-        from .rights.principal import task_resource
 
         with self.command("task.takeover", Resource(f"{len(task_ids)} task(s)"), write=False) as (session, who):
             items = [self._require_task(session, who, "task.takeover", task_id) for task_id in task_ids]
@@ -79,9 +79,6 @@ class CaseworkMethods:
     def set_follow_up(self, task_id: str, until: datetime | None, actor: str | None = None) -> None:
         """"Wachten tot": the actor's claimed task leaves their "mine" list until `until` (None clears it).
         Not case data: no event, like a reminder on a desk."""
-        from .service import _runtime
-
-        cases, forms, instances = _runtime()
         self._same_actor(actor)
         with self.command("task.claim", Resource(f"task {task_id}")) as (session, who):
             item = self._require_task(session, who, "task.claim", task_id)
@@ -144,11 +141,11 @@ class CaseworkMethods:
 
     # -- helpers -------------------------------------------------------------------------------------
     def _require_task(self, session, who, ability: str, task_id: str):
-        from .service import _runtime, _task_resource
+        from .service import _runtime
 
         cases, forms, instances = _runtime()
         item = cases.work_item(session, task_id)
-        who.require(ability, _task_resource(item))
+        who.require(ability, task_resource(item))
         return item
 
     def _require_case(self, session, who, ability: str, case_id: str) -> Case:

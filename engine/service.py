@@ -140,9 +140,9 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
         with self.command("task.complete", Resource(f"task {task_id}")) as (session, who):
             case = cases.lock_case_of_task(session, task_id)
             item = cases.work_item(session, task_id)
-            who.require("task.complete", _task_resource(item))
+            who.require("task.complete", task_resource(item))
             if item.assignee and item.assignee != who.name:
-                raise who.refusal("task.complete", _task_resource(item),
+                raise who.refusal("task.complete", task_resource(item),
                                   f" (claimed by {item.assignee}; it must be released or taken over first)")
             forms.validate(self._source(repo.definition(session, case.definition_id), item.form), data)
             case = cases.complete_task(session, self._ctx(who.name), case, task_id, data)
@@ -167,7 +167,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             item = session.get(WorkItem, task_id, populate_existing=True)
             if item is None:
                 raise Conflict(f"task {task_id} is no longer open (completed by someone else)")
-            resource = _task_resource(item)
+            resource = task_resource(item)
             held_by_other = item.assignee is not None and item.assignee != who.name
             if held_by_other and not take_over and not release:
                 raise Conflict(f"task {task_id} is already claimed by {item.assignee} (a coordinator can take "
@@ -252,7 +252,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
         cases, forms, instances = _runtime()
         with self.command("task.view", Resource(f"task {task_id}")) as (session, who):
             item = cases.work_item(session, task_id)
-            resource = _task_resource(item)
+            resource = task_resource(item)
             who.require("task.view", resource)
             case = session.get(Case, item.case_id)
             definition = repo.definition(session, case.definition_id)
@@ -405,10 +405,6 @@ def _incident(case: Case) -> Incident | None:
 
 def _json_or_none(text: str | None) -> dict | None:
     return json.loads(text) if text else None
-
-
-def _task_resource(item) -> Resource:
-    return task_resource(item)
 
 
 def _paths_label(paths) -> str:
