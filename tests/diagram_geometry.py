@@ -186,3 +186,43 @@ def crowded_names(d: Diagram) -> list[str]:
         if lines > limit:
             out.append(f"{d.path.name}: {el} needs {lines} lines in a {box.w:.0f}px shape (at most {limit})")
     return out
+
+
+def _distance_to_box(p, b: Box) -> float:
+    dx = max(b.x - p[0], 0, p[0] - (b.x + b.w))
+    dy = max(b.y - p[1], 0, p[1] - (b.y + b.h))
+    return (dx * dx + dy * dy) ** 0.5
+
+
+def detached_flows(d: Diagram, refs: dict[str, tuple[str, str]], tolerance: float = 3) -> list[str]:
+    """Sequence flows whose first or last waypoint is not on (or in) the shape it connects."""
+    out = []
+    for flow, (source, target) in refs.items():
+        pts = d.edges.get(flow)
+        if not pts or source not in d.shapes or target not in d.shapes:
+            continue
+        if _distance_to_box(pts[0], d.shapes[source]) > tolerance:
+            out.append(f"{d.path.name}: {flow} starts away from {source}")
+        if _distance_to_box(pts[-1], d.shapes[target]) > tolerance:
+            out.append(f"{d.path.name}: {flow} ends away from {target}")
+    return out
+
+
+def flow_refs(path: Path) -> dict[str, tuple[str, str]]:
+    root = etree.parse(str(path)).getroot()
+    return {f.get("id"): (f.get("sourceRef"), f.get("targetRef"))
+            for f in root.iter("{%s}sequenceFlow" % NS["bpmn"], "{%s}messageFlow" % NS["bpmn"])}
+
+
+def overlapping_shapes(d: Diagram) -> list[str]:
+    """Two flow nodes drawn over each other (a boundary event on its own activity is meant to)."""
+    nodes = _flow_nodes(d)
+    ids = sorted(nodes)
+    out = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            if d.attached.get(a) == b or d.attached.get(b) == a:
+                continue
+            if nodes[a].overlaps(nodes[b], margin=1):
+                out.append(f"{d.path.name}: {a} overlaps {b}")
+    return out
