@@ -44,7 +44,7 @@ class Box:
     w: float
     h: float
 
-    def overlaps(self, other: "Box", margin: float = 0) -> bool:
+    def overlaps(self, other: Box, margin: float = 0) -> bool:
         return (self.x + margin < other.x + other.w and other.x + margin < self.x + self.w
                 and self.y + margin < other.y + other.h and other.y + margin < self.y + self.h)
 
@@ -63,7 +63,7 @@ class Diagram:
 def load(path: Path) -> Diagram:
     root = etree.parse(str(path)).getroot()
     kinds, names, attached = {}, {}, {}
-    for el in root.iter("{%s}*" % NS["bpmn"]):
+    for el in root.iter(f"{{{NS['bpmn']}}}*"):
         if el.get("id"):
             kinds[el.get("id")] = etree.QName(el).localname
             names[el.get("id")] = el.get("name") or ""
@@ -131,7 +131,7 @@ def boundary_on_markers(d: Diagram) -> list[str]:
 
 
 def _segments(points):
-    return list(zip(points, points[1:]))
+    return list(zip(points, points[1:], strict=False))
 
 
 def _cross(p, q, r, s) -> bool:
@@ -211,7 +211,7 @@ def detached_flows(d: Diagram, refs: dict[str, tuple[str, str]], tolerance: floa
 def flow_refs(path: Path) -> dict[str, tuple[str, str]]:
     root = etree.parse(str(path)).getroot()
     return {f.get("id"): (f.get("sourceRef"), f.get("targetRef"))
-            for f in root.iter("{%s}sequenceFlow" % NS["bpmn"], "{%s}messageFlow" % NS["bpmn"])}
+            for f in root.iter(f"{{{NS['bpmn']}}}sequenceFlow", f"{{{NS['bpmn']}}}messageFlow")}
 
 
 def overlapping_shapes(d: Diagram) -> list[str]:

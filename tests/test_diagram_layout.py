@@ -8,9 +8,8 @@ re-offer decision for both the workshop and the signing, the graph cannot be dra
 
 from pathlib import Path
 
-import pytest
-
 import diagram_geometry as geometry
+import pytest
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
 FILES = sorted(PROCESSES.glob("*.bpmn"))
