@@ -24,7 +24,7 @@ class Scope:
     """Which rows a figure counts: `visible` is the rights clause on Case.gemeente."""
 
     visible: object
-    gemeente: str
+    gemeente: str | None  # None: every gemeente the rights clause lets through (the dashboard)
     start: datetime
     end: datetime
     now: datetime
@@ -55,7 +55,9 @@ class Kpi:
 
 def _cases(scope: Scope):
     """The scope's conditions on the cases table."""
-    terms = [scope.visible, Case.gemeente == scope.gemeente]
+    terms = [scope.visible]
+    if scope.gemeente:
+        terms.append(Case.gemeente == scope.gemeente)
     if scope.process_id:
         terms.append(Case.process_id == scope.process_id)
     return and_(*terms)
