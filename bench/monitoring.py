@@ -22,7 +22,6 @@ USER = "beleid_bench"
 
 def measure(db_url: str, reps: int) -> dict:
     from engine import kpis
-    from engine.rights.visibility import case_clause
     from engine.service import build_engine
     from engine.settings import Settings
 
@@ -37,7 +36,7 @@ def measure(db_url: str, reps: int) -> dict:
 
     def dashboard():
         with engine.command("report.view", write=False) as (session, who):
-            scope = kpis.Scope(case_clause(who, "report.view"), GEMEENTE, start, end, T0)
+            scope = kpis.scope_for(who, GEMEENTE, start, end, T0)
             return kpis.compute(session, scope, DASHBOARD)
 
     try:

@@ -62,7 +62,7 @@ class DashboardMethods:
         label = f"the figures of {gemeente}" if gemeente else "the figures"
         with self.command("report.view", Resource(label, gemeente), write=False) as (session, who):
             now = self.clock()
-            scope = kpis.Scope(case_clause(who, "report.view"), gemeente, now, now, now)
+            scope = kpis.scope_for(who, gemeente, now, now, now)
             figures = kpis.compute(session, scope, FIGURES)
             lists_shown = who.may("case.view")
             overdue, near = ([], [])
