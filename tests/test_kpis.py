@@ -167,3 +167,34 @@ def test_pvt_plichtig_and_duo_on_time_from_the_case_data(cli, make_engine):
     got = {f.key: (f.value, f.breakdown) for f in report.figures}
     assert got["pvt_plichtig"] == (3, {"asielstatushouder": 2, "gezinsmigrant": 1})
     assert got["duo_on_time"] == (66.7, {"op_tijd": 2, "te_laat": 1})
+
+
+def test_the_dashboard_of_a_coordinator_a_beleid_user_and_a_trainer(monitored, db_url):
+    """Engine.dashboard over the fixture above at 2026-03-01: the state figures as in the hand count, and
+    the lists behind them: c3's attendance task (due 02-04) overdue; c5 (02-15, passed) then c3 (03-20)."""
+    from grants import TEST_POLICY_PATH
+
+    from engine.clock import parse_now
+    from engine.errors import NotAllowed
+    from engine.service import build_engine
+    from engine.settings import Settings
+
+    def make_engine(now, user):  # only the grants added below (the make_engine fixture grants everything)
+        return build_engine(Settings(db_url=db_url, user=user, now=parse_now(now), policy_path=TEST_POLICY_PATH))
+
+    monitored.ok("users", "add", "cor", "--role", "coordinator", "--gemeente", "GM0001")
+    monitored.ok("users", "add", "bea", "--role", "beleid", "--gemeente", "GM0001")
+    monitored.ok("users", "add", "kees", "--role", "trainer", "--gemeente", "GM0001")
+    board = make_engine(now=NOW, user="cor").dashboard()
+    assert {f.key: f.value for f in board.figures} == {"open_cases_per_stage": 3, "overdue_tasks_per_role": 1,
+                                                       "near_deadline": 1, "past_deadline": 1}
+    assert [(t.gemeente, t.role, t.due.date().isoformat()) for t in board.overdue] == [("GM0001", "trainer",
+                                                                                        "2026-02-04")]
+    assert [c.deadline.date().isoformat() for c in board.near_deadline] == ["2026-02-15", "2026-03-20"]
+    figures_only = make_engine(now=NOW, user="bea").dashboard("GM0001")
+    assert figures_only.figure("past_deadline").value == 1 and not figures_only.lists_shown
+    assert figures_only.overdue == [] and figures_only.near_deadline == []
+    with pytest.raises(NotAllowed):
+        make_engine(now=NOW, user="kees").dashboard()
+    with pytest.raises(NotAllowed):
+        make_engine(now=NOW, user="cor").dashboard("GM0002")
