@@ -11,7 +11,6 @@ from datetime import datetime
 from . import budget, kpis
 from .errors import InvalidInput
 from .rights import Resource
-from .rights.visibility import case_clause
 
 
 @dataclass(frozen=True)
@@ -56,11 +55,10 @@ class MonitoringMethods:
         resource = Resource(f"the figures of {gemeente}", gemeente)
         with self.command("report.view", resource, write=False) as (session, who):
             now = self.clock()
-            scope = kpis.Scope(case_clause(who, "report.view"), gemeente, start, end, now, process_id)
-            return MonitoringReport(
-                gemeente, process_id, start, end, now, kpis.compute(session, scope),
-                budget.costs(session, scope, rates), budget.vergunninghouders(session, scope),
-                rates.budget_per_vergunninghouder)
+            scope = kpis.scope_for(who, gemeente, start, end, now, process_id)
+            lines, vergunninghouders = budget.costs(session, scope, rates)
+            return MonitoringReport(gemeente, process_id, start, end, now, kpis.compute(session, scope), lines,
+                                    vergunninghouders, rates.budget_per_vergunninghouder)
 
     def plan_van_aanpak(self, process_id: str, fmt: str = "md", rates_path=None) -> str:
         """The plan van aanpak of the newest deployed version of `process_id`, as Markdown or HTML."""

@@ -17,6 +17,7 @@ from .admin import AdminMethods
 from .bundle import collect
 from .casework import CaseworkMethods
 from .clock import Clock, fixed_clock
+from .dashboard import DashboardMethods
 from .errors import ClockBehind, Conflict, DatabaseUnavailable, InvalidInput, NotAllowed, NotFound
 from .guard import Guarded
 from .incidents import IncidentMethods
@@ -70,7 +71,7 @@ class Batch:
 
 
 class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods, MonitoringMethods,
-             MigrationMethods):
+             MigrationMethods, DashboardMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):

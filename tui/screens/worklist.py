@@ -92,7 +92,7 @@ class WorklistScreen(EngineScreen):
                     ("c", "claim", "action.claim"), ("d", "dossier", "action.dossier"),
                     ("v", "switch_view", "action.switch_view"), ("q", "quit", "action.quit"),
                     ("r", "refresh", "action.refresh"), ("t", "assign", "action.assign"),
-                    ("w", "follow_up", "action.follow_up")])
+                    ("w", "follow_up", "action.follow_up"), ("k", "dashboard", "action.dashboard")])
         # r and t show from about 95 columns; all are in the palette.
         bind(self, [("escape", "leave_search", "action.back"), ("a", "audit", "action.audit"),
                     ("space", "mark", "action.mark")], show=False)
@@ -192,7 +192,7 @@ class WorklistScreen(EngineScreen):
     # Actions the user's grants do not allow are hidden from the footer and do nothing.
     ACTION_ABILITIES = {"audit": "audit.replay", "new_case": "case.start", "dossier": "case.view",
                         "claim": "task.claim", "assign": "task.takeover", "mark": "task.takeover",
-                        "follow_up": "task.claim"}
+                        "follow_up": "task.claim", "dashboard": "report.view"}
 
     def check_action(self, action: str, parameters) -> bool | None:
         needed = self.ACTION_ABILITIES.get(action)
@@ -344,6 +344,11 @@ class WorklistScreen(EngineScreen):
         from tui.screens.audit import CasePickerScreen
 
         self.app.push_screen(CasePickerScreen())
+
+    def action_dashboard(self) -> None:
+        from tui.screens.dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen())
 
     def action_new_case(self) -> None:
         from tui.screens.new_case import NewCaseScreen
