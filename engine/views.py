@@ -308,3 +308,17 @@ class FieldLabel:
     def option_title(self, value: Any) -> str | None:
         key = json.dumps(value)
         return next((title for option, title in self.options if option == key), None)
+
+
+@dataclass(frozen=True)
+class WorklistFilter:
+    """A worklist filter a user saved under a name (engine/saved_filters.py)."""
+
+    name: str
+    view: str = "team"  # team | mine
+    stage: str | None = None
+    role: str | None = None
+    search: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
