@@ -274,6 +274,8 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
 
     def show_case(self, case_id: str) -> CaseDetail:
         cases, forms, instances = _runtime()
+        from .case_path import case_path
+
         with self.command("case.view", Resource(f"case {case_id}")) as (session, who):
             case = session.get(Case, case_id)
             if case is None:
@@ -291,6 +293,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
                 incident=_incident(case),
                 waiting_timers=tuple(instances.waiting_timers(workflow)),
                 waiting_for=tuple(_waiting_for(workflow)),
+                path=case_path(workflow),
             )
 
     def visited_nodes(self, case_id: str) -> set[tuple[str, str]]:

@@ -146,6 +146,22 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
+class PathStep:
+    """One line of a case's path through its process (engine/case_path.py). `state`: done, current,
+    waiting, error, or ahead: next (follows for certain), default (a gateway's default flow), possible."""
+
+    depth: int  # 0 in the case's own process, 1 inside a call activity, ...
+    kind: str  # task | part (call activity, subprocess) | wait (timer, message) | end (a named outcome)
+    title: str
+    role: str | None
+    state: str
+    times: int = 1  # done this many times in a row (a loop)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     summary: CaseSummary
     data: dict
@@ -154,6 +170,7 @@ class CaseDetail:
     incident: Incident | None = None
     waiting_timers: tuple[datetime, ...] = field(default_factory=tuple)
     waiting_for: tuple[str, ...] = field(default_factory=tuple)  # messages, signals, timers, external tasks
+    path: tuple[PathStep, ...] = field(default_factory=tuple)  # where the case is in its process
 
     def to_json(self) -> dict[str, Any]:
         out = self.summary.to_json()
@@ -164,6 +181,7 @@ class CaseDetail:
             "incident": self.incident.to_json() if self.incident else None,
             "waiting_timers": [_iso(t) for t in self.waiting_timers],
             "waiting_for": list(self.waiting_for),
+            "path": [step.to_json() for step in self.path],
         })
         return out
 
