@@ -53,7 +53,7 @@ class SavedFiltersModal(EngineScreen, ModalScreen[WorklistFilter | None]):
             yield Input(placeholder=t("filters.name_placeholder"), id="filters-name", max_length=60)
             yield Static("", id="filters-error")
             yield Static(t("filters.loading"), id="filters-empty")
-            yield OptionList(id="filters-options")
+            yield OptionList(id="filters-options").set_styles("display: none;")
 
     def on_mount(self) -> None:
         self.load()
@@ -68,6 +68,7 @@ class SavedFiltersModal(EngineScreen, ModalScreen[WorklistFilter | None]):
         options.clear_options()
         options.add_options([Option(Content.assemble((f.name, "bold"), "  ", describe(f)), id=f.name)
                              for f in self.filters])
+        options.display = bool(self.filters)  # no empty box under "no saved filters yet"
         self.query_one("#filters-empty", Static).update(t("filters.none") if not self.filters
                                                          else t("filters.pick"))
         if self.filters:
