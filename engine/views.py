@@ -106,6 +106,7 @@ class HistoryEntry:
     data: dict | None
     definition_version: int | None = None
     hash: str = ""
+    title: str | None = None  # the task's name in the process ("PIP opstellen en vaststellen")
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)

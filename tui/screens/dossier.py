@@ -106,7 +106,7 @@ class DossierScreen(EngineScreen):
         history.add_columns(t("col.when"), t("col.who"), t("col.what"))
         technical = sees_technical(self.app.user)
         for entry in reversed(case.events):  # newest first
-            what = event_text(entry.type, entry.task, entry.data) if technical or entry.type != "incident_raised" \
+            what = event_text(entry.type, entry.task, entry.data, entry.title) if technical or entry.type != "incident_raised" \
                 else t("event.incident_raised_plain")
             history.add_row(fmt_datetime(entry.at), Text(entry.actor or "–"), Text(what))
         if not case.events:
