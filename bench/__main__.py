@@ -3,7 +3,7 @@ same code paths on small sizes in well under a minute. Writes JSON and prints Ma
 
     python -m bench                 full run -> bench/results/latest.json
     python -m bench --quick         quick run -> bench/results/quick.tmp (not kept)
-    python -m bench --readme        full run, and the tables into README.md's Performance section
+    python -m bench --readme        full run, and the tables into bench/README.md
     python -m bench --profile       cProfile of the lifecycle: top 15 cumulative -> bench/results/profile.txt
     python -m bench --only lifecycle,growth
     python -m bench --only verify    audit verify throughput (events/s) on 100,000 events
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="only profile the lifecycle (cProfile)")
     parser.add_argument("--only", help=f"comma-separated sections of {', '.join(SECTIONS)}")
     parser.add_argument("--out", type=Path, help="JSON file to write")
-    parser.add_argument("--readme", action="store_true", help="write the tables into README.md (full runs)")
+    parser.add_argument("--readme", action="store_true", help="write the tables into bench/README.md (full runs)")
     args = parser.parse_args(argv)
     if args.profile:
         return _profile(Config(args.quick))
@@ -84,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     print(tables)
     print(f"results: {out}", file=sys.stderr)
     if args.readme:
-        report.update_readme(REPO / "README.md", tables)
-        print("README.md: Performance tables updated", file=sys.stderr)
+        report.update_readme(REPO / "bench" / "README.md", tables)
+        print("bench/README.md: tables updated", file=sys.stderr)
     return 0
 
 

@@ -1,10 +1,10 @@
-"""The results as Markdown tables (printed, and kept in README.md's "## Performance" section)."""
+"""The results as Markdown tables (printed, and kept in bench/README.md between the bench markers)."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-HEADING = "## Performance"
+HEADING = "## How it is measured"
 
 
 def targets(results: dict) -> list[dict]:
@@ -260,7 +260,7 @@ BEGIN, END = "<!-- bench:begin (python -m bench --readme rewrites this part) -->
 
 
 def update_readme(readme: Path, tables: str) -> None:
-    """Put `tables` between the bench markers inside README's "## Performance" section; text around the
+    """Put `tables` between the bench markers of bench/README.md; text around the
     markers (the explanation) stays. Without the section, append it at the end. Nothing else changes."""
     text = readme.read_text(encoding="utf-8")
     block = f"{BEGIN}\n{tables.strip()}\n{END}"

@@ -283,3 +283,17 @@ class FollowUp(Base):
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     user: Mapped[str] = mapped_column(String(200), primary_key=True)
     until: Mapped[datetime]
+
+
+class SavedFilter(Base):
+    """A worklist filter saved under a name, per user (engine/saved_filters.py). Not case data."""
+
+    __tablename__ = "saved_filters"
+
+    user: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    view: Mapped[str] = mapped_column(String(10))
+    stage: Mapped[str | None] = mapped_column(String(60))
+    role: Mapped[str | None] = mapped_column(String(100))
+    search: Mapped[str | None] = mapped_column(String(200))
+    saved_at: Mapped[datetime]
