@@ -124,6 +124,15 @@ def deliver(workflow, task_id: str, data: dict, clock: Clock) -> None:
     advance(workflow, clock)
 
 
+def wait_details(workflow, task_id: str) -> tuple[dict, dict] | None:
+    """(the catch's spiffworkflow properties, the case data at the catch) of a waiting message task;
+    None when that task no longer waits. Group sessions read the kind a catch waits for from here."""
+    task = workflow.get_task_from_id(UUID(task_id))
+    if task is None or task.state != TaskState.WAITING or _message_definition(task) is None:
+        return None
+    return dict(properties_of(task.task_spec)), task.data
+
+
 def waiting_task_ids(workflow, element: str) -> list[str]:
     """Message waits of one BPMN element (the audit replay matches recorded deliveries by element)."""
     return [w.task_id for w in message_waits(workflow) if w.element == element]
