@@ -117,6 +117,13 @@ def deliver(workflow, task_id: str, data: dict, clock: Clock) -> None:
             event = BpmnEvent(definition, payload={**copy.deepcopy(task.data), **copy.deepcopy(data)})
             task.task_spec.catch(task, event)
             task.task_spec._update(task)
+            # Updating the catch inherits its predecessor's data again, and Spiff's DeepMerge lets the
+            # parent win: a second catch of the same message (the ceremony after the workshop) would keep
+            # the first delivery's values. The spiff message keeps its payload only with a message
+            # variable, so the data goes in here, after the inherit, and the catch runs at once.
+            if task.state == TaskState.READY:
+                task.data.update(copy.deepcopy(data))
+                task.run()
         except WorkflowException as err:
             raise _incident(err) from err
         except Exception as err:  # e.g. a NameError from a correlation expression: an incident too
