@@ -74,11 +74,19 @@ def test_twelve_cases_go_through_one_workshop_and_one_ceremony_with_one_registra
         assert received == ["Kernwaarden", "Kernwaarden", "Ondertekening Q1", "Ondertekening Q1"]
 
 
-def test_hundred_waiting_cases_each_get_exactly_their_own_session_and_outcome(make_engine):
-    from engine.sessions import NewSession
+def test_hundred_waiting_cases_each_get_exactly_their_own_session_and_outcome(tmp_path):
+    """On SQLite only (12 s): the delivery is the same SQL and Spiff code on both databases."""
+    from dataclasses import replace
     from datetime import datetime, timedelta
 
-    engine = make_engine(now=NOW)
+    from grants import settings_for
+
+    from engine.clock import parse_now
+    from engine.service import build_engine
+    from engine.sessions import NewSession
+
+    settings = settings_for(f"sqlite:///{tmp_path / 'honderd.db'}")
+    engine = build_engine(replace(settings, now=parse_now(NOW)))
     engine.deploy([GROEPSWERK])
     cases = [engine.start_case("groepswerk", "GM0363", {"naam": f"P{i}"}).id for i in range(100)]
     base = datetime.fromisoformat("2026-03-10T09:30:00+01:00")
@@ -209,3 +217,25 @@ def test_bad_session_input_exits_2_with_the_field_named(cli):
     assert result.code == 2 and "--interpreter" in result.err
     assert cli.ok("sessions", "list") == []
     assert cli("sessions", "show", "nope").code == 2
+
+
+def test_an_outside_executor_plans_and_registers_only_its_own_sessions(cli):
+    cli.ok("deploy", str(GROEPSWERK))
+    cli.ok("users", "add", "vera", "--role", "uitvoerder:vwn", "--gemeente", "GM0363")
+    municipal = _session(cli)
+    case_id = _case(cli, "Rahel")
+    cli.ok("sessions", "enrol", municipal, case_id, now=NOW)
+    refused = cli("sessions", "attendance", municipal, "--present", case_id, user="vera")
+    assert refused.code == 4 and "may not register attendance of" in refused.err
+    assert cli("sessions", "show", municipal, user="vera").code == 4
+    own = cli.ok("sessions", "add", "--kind", "workshop", "--title", "VWN groep", "--at", "2026-03-11T09:30",
+                 "--capacity", "8", "--language", "Arabisch", "--gemeente", "GM0363", "--executor", "vwn",
+                 user="vera")["session_id"]
+    assert [s["session_id"] for s in cli.ok("sessions", "list", user="vera")] == [own]
+    other = cli("sessions", "add", "--kind", "workshop", "--title", "X", "--at", "2026-03-11T09:30",
+                "--capacity", "8", "--language", "nl", "--gemeente", "GM0363", user="vera")
+    assert other.code == 4 and "its own sessions" in other.err
+    second = _case(cli, "Dawit")
+    cli.ok("sessions", "enrol", own, second, user="vera", now=NOW)
+    cli.ok("sessions", "attendance", own, "--present", second, user="vera", now=NOW)
+    assert cli.ok("show", second)["stage"] == "ondertekening"
