@@ -239,3 +239,14 @@ def test_an_outside_executor_plans_and_registers_only_its_own_sessions(cli):
     cli.ok("sessions", "enrol", own, second, user="vera", now=NOW)
     cli.ok("sessions", "attendance", own, "--present", second, user="vera", now=NOW)
     assert cli.ok("show", second)["stage"] == "ondertekening"
+
+
+def test_validate_reports_a_message_nobody_sends_and_a_wrong_session_kind(cli, tmp_path):
+    assert cli("validate", str(GROEPSWERK)).code == 0
+    findings = cli.ok("validate", str(TESTS / "bpmn" / "berichten"))
+    assert [(f["element_id"], f["severity"]) for f in findings if "nothing in these files sends" in f["message"]] \
+        == [("Catch_besluit", "note")]
+    bad = tmp_path / "soort.bpmn"
+    bad.write_text((GROEPSWERK / "groepswerk.bpmn").read_text().replace('value="ceremonie"', 'value="feest"'))
+    result = cli("validate", str(bad))
+    assert result.code == 1 and "Catch_ceremonie_gepland: 'Catch_ceremonie_gepland': sessie_soort 'feest'" in result.out
