@@ -69,14 +69,17 @@ class SessionMethods:
             return SessionOutcome(row.id, tuple(wanted))
 
     def register_attendance(self, session_id: str, present: Sequence[str] = (), absent: Sequence[str] = (),
-                            excused: Sequence[str] = (), actor: str | None = None) -> SessionOutcome:
+                            excused: Sequence[str] = (), actor: str | None = None,
+                            refused: Sequence[str] = ()) -> SessionOutcome:
         """One registration for the whole group: each named participant's process receives
-        `sessie_afgerond` with its outcome (aanwezig, no_show, afgemeld) and the dagdelen it attended."""
+        `sessie_afgerond` with its outcome (aanwezig, no_show, afgemeld; at a ceremonie also geweigerd:
+        came but did not sign) and the dagdelen it attended."""
         from . import sessions
 
         self._same_actor(actor)
         outcomes: dict[str, str] = {}
-        for outcome, ids in (("aanwezig", present), ("no_show", absent), ("afgemeld", excused)):
+        for outcome, ids in (("aanwezig", present), ("no_show", absent), ("afgemeld", excused),
+                             ("geweigerd", refused)):
             for case_id in _ids(ids):
                 if case_id in outcomes:
                     raise InvalidInput(f"case {case_id} is named twice (as {outcomes[case_id]} and {outcome})")
@@ -87,6 +90,9 @@ class SessionMethods:
             row = sessions.get(db, session_id, lock=True)
             if row.status == sessions.CANCELLED:
                 raise InvalidInput(f"session {row.id} is cancelled: no attendance to register")
+            if row.kind != "ceremonie" and "geweigerd" in outcomes.values():
+                raise InvalidInput("--refused is for a ceremonie (came, did not sign); a workshop has "
+                                   "--present, --absent and --excused")
             parts = []
             for case_id, outcome in outcomes.items():
                 part = sessions.participation(db, row.id, case_id)

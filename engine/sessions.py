@@ -26,7 +26,7 @@ from .views import SessionCandidate, SessionParticipantView, SessionView
 KINDS = ("workshop", "ceremonie")
 PLANNED, HELD, CANCELLED = "gepland", "gehouden", "geannuleerd"
 ENROLLED = "ingeschreven"
-OUTCOMES = ("aanwezig", "no_show", "afgemeld")
+OUTCOMES = ("aanwezig", "no_show", "afgemeld", "geweigerd")  # geweigerd: came to a ceremonie, did not sign
 MOVED = "verplaatst"
 SEATED = (ENROLLED, *OUTCOMES)  # participants that take a seat (count toward the capacity)
 MESSAGE_PLANNED = "sessie_gepland"

@@ -250,3 +250,18 @@ def test_validate_reports_a_message_nobody_sends_and_a_wrong_session_kind(cli, t
     bad.write_text((GROEPSWERK / "groepswerk.bpmn").read_text().replace('value="ceremonie"', 'value="feest"'))
     result = cli("validate", str(bad))
     assert result.code == 1 and "Catch_ceremonie_gepland: 'Catch_ceremonie_gepland': sessie_soort 'feest'" in result.out
+
+
+def test_validate_knows_the_names_each_session_message_delivers(make_engine):
+    from datetime import datetime
+
+    from engine import sessions
+    from engine.store.tables import GroupSession
+    from engine.validation.messages import SESSION_FIELDS
+
+    row = GroupSession(id="s", kind="workshop", title="T", starts_at=datetime.fromisoformat("2026-03-10T09:00+01:00"),
+                       dagdelen=1, languages=["nl"], capacity=1, executor="gemeente", gemeenten=",G,", official=None)
+    assert set(sessions.planned_payload(row)) == set(SESSION_FIELDS["sessie_gepland"])
+    engine = make_engine(now=NOW)
+    with engine.db.transaction() as db:
+        assert set(sessions.done_payload(db, row, "case", "aanwezig")) == set(SESSION_FIELDS["sessie_afgerond"])

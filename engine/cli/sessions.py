@@ -89,7 +89,7 @@ def enrol(args, settings) -> int:
 
 def attendance(args, settings) -> int:
     result = _engine(settings).register_attendance(args.session_id, present=args.present, absent=args.absent,
-                                                   excused=args.excused)
+                                                   excused=args.excused, refused=args.refused)
     return _outcome(args, result)
 
 
@@ -160,6 +160,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--present", nargs="+", action="extend", default=[], metavar="CASE")
     p.add_argument("--absent", nargs="+", action="extend", default=[], metavar="CASE", help="no-show")
     p.add_argument("--excused", nargs="+", action="extend", default=[], metavar="CASE", help="afgemeld")
+    p.add_argument("--refused", nargs="+", action="extend", default=[], metavar="CASE",
+                   help="ceremonie: came but did not sign (geweigerd)")
     p = action("cancel", cancel, "cancel a session: its participants go back to 'to be planned'")
     p.add_argument("session_id", metavar="ID")
     p.add_argument("--reason", required=True)

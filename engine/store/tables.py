@@ -312,7 +312,8 @@ class SessionParticipant(Base):
     session_id: Mapped[str] = mapped_column(ForeignKey("group_sessions.id"), index=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     gemeente: Mapped[str] = mapped_column(String(20))  # the case's, for row security
-    # ingeschreven | aanwezig | no_show | afgemeld | geannuleerd (session cancelled) | verplaatst (moved)
+    # ingeschreven | aanwezig | no_show | afgemeld | geweigerd (ceremonie) | geannuleerd (session cancelled)
+    # | verplaatst (moved)
     status: Mapped[str] = mapped_column(String(20))
     enrolled_at: Mapped[datetime]
     enrolled_by: Mapped[str] = mapped_column(String(200))

@@ -11,7 +11,17 @@ from __future__ import annotations
 from .documents import NS, Document, bpmn, local_name
 from .problem import Problem
 
-ENGINE_SENT = ("sessie_gepland", "sessie_afgerond")  # engine/sessions.py MESSAGE_PLANNED, MESSAGE_DONE
+# What `traject sessions` delivers with each message (engine/sessions.py planned_payload, done_payload; a
+# test keeps them equal): a process that catches one may read these names (engine/validation/names.py).
+SESSION_FIELDS = {
+    "sessie_gepland": ("sessie_id", "sessie_soort", "sessie_titel", "sessie_datum", "sessie_dagdelen",
+                       "sessie_plaats", "sessie_talen", "sessie_tolk_type", "sessie_tolk_taal",
+                       "sessie_tolk_geboekt", "sessie_uitvoerder", "sessie_ondertekenaar"),
+    "sessie_afgerond": ("sessie_id", "sessie_soort", "sessie_titel", "sessie_datum", "sessie_uitkomst",
+                        "sessie_dagdelen", "sessie_dagdelen_aanwezig", "sessie_dagdelen_totaal",
+                        "sessie_ondertekenaar", "sessie_reden"),
+}
+ENGINE_SENT = tuple(SESSION_FIELDS)  # engine/sessions.py MESSAGE_PLANNED, MESSAGE_DONE
 SESSION_KINDS = ("workshop", "ceremonie")
 _CATCHES = ("intermediateCatchEvent", "boundaryEvent", "receiveTask")
 _THROWS = ("intermediateThrowEvent", "endEvent", "sendTask")
@@ -43,6 +53,13 @@ def message_problems(docs: list[Document]) -> list[Problem]:
                                          "or message flow), nor the engine: only `traject message` can move "
                                          "the case on here"))
     return problems
+
+
+def caught_session_fields(doc: Document) -> set[str]:
+    """The payload names of the session messages this file catches."""
+    names = {m.get("id"): m.get("name") for m in doc.root.iter(bpmn("message"))}
+    caught = {names.get(_ref(r)) for c in doc.root.iter(*(bpmn(t) for t in _CATCHES)) for r in _message_refs(c)}
+    return {f for message in caught & set(SESSION_FIELDS) for f in SESSION_FIELDS[message]}
 
 
 def _message_refs(element) -> list[str]:
