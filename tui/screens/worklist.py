@@ -92,7 +92,7 @@ class WorklistScreen(EngineScreen):
                     ("c", "claim", "action.claim"), ("d", "dossier", "action.dossier"),
                     ("v", "switch_view", "action.switch_view"), ("q", "quit", "action.quit"),
                     ("r", "refresh", "action.refresh"), ("t", "assign", "action.assign"),
-                    ("w", "follow_up", "action.follow_up")])
+                    ("w", "follow_up", "action.follow_up"), ("s", "sessions", "action.sessions")])
         # r and t show from about 95 columns; all are in the palette.
         bind(self, [("escape", "leave_search", "action.back"), ("a", "audit", "action.audit"),
                     ("space", "mark", "action.mark")], show=False)
@@ -344,6 +344,11 @@ class WorklistScreen(EngineScreen):
         from tui.screens.audit import CasePickerScreen
 
         self.app.push_screen(CasePickerScreen())
+
+    def action_sessions(self) -> None:
+        from tui.screens.sessions import SessionsScreen
+
+        self.app.push_screen(SessionsScreen())
 
     def action_new_case(self) -> None:
         from tui.screens.new_case import NewCaseScreen
