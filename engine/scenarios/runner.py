@@ -138,6 +138,7 @@ class _Run:
         self.case_id: str | None = None  # the case the current step works on
         self.case_ids: list[str] = []  # the group, in order (one case unless `group: N`)
         self.sessions: dict[str, str] = {}  # scenario name -> session id
+        self._advanced: tuple | None = None  # (advance step, its target time, a timer fired) for a group
         self.visited: set[tuple[str, str]] = set()
 
     def execute(self) -> ScenarioResult:
@@ -248,9 +249,14 @@ class _Run:
         if isinstance(action, Complete):
             self._complete(step, action)
         elif isinstance(action, Advance):
-            target = action.duration.after(self.bench.clock.now)
+            # One move of the clock for the whole group: the first case of the step sets the target.
+            if self._advanced is None or self._advanced[0] is not step:
+                self._advanced = (step, action.duration.after(self.bench.clock.now), False)
+            target = self._advanced[1]
             self.bench.clock.set(target + JUST_AFTER)  # see JUST_AFTER: timers due at `target` fire
             moved = self.engine.fire_due_timers(case_id=self.case_id)  # never another scenario's case
+            moved = moved or self._advanced[2]
+            self._advanced = (step, target, moved)
             if not moved:  # once a timer fired at target + 1 µs, the clock may not go back before it
                 self.bench.clock.set(target)
         elif isinstance(action, Expect):
