@@ -308,9 +308,10 @@ def candidates(db: Session, ctx, within, kind: str | None, language: str | None,
     (message_waits), then each one's workflow read once for the catch's kind and the intake data."""
     from .store.tables import MessageWait
 
-    stmt = (select(Case).join(MessageWait, MessageWait.case_id == Case.id)
-            .where(MessageWait.message == MESSAGE_PLANNED, Case.status == "running", within)
-            .distinct().order_by(Case.created_at, Case.id).limit(limit))
+    # IN, not DISTINCT over a join: PostgreSQL has no equality for the cases' JSON columns.
+    waiting_ids = select(MessageWait.case_id).where(MessageWait.message == MESSAGE_PLANNED)
+    stmt = (select(Case).where(Case.id.in_(waiting_ids), Case.status == "running", within)
+            .order_by(Case.created_at, Case.id).limit(limit))
     if gemeente:
         stmt = stmt.where(Case.gemeente == gemeente)
     found = []
