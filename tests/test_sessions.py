@@ -46,8 +46,9 @@ def test_a_session_is_planned_listed_and_shown_with_its_fill_level(cli):
 
 
 def test_twelve_cases_go_through_one_workshop_and_one_ceremony_with_one_registration_each(make_engine):
-    from engine.sessions import NewSession
     from datetime import datetime
+
+    from engine.sessions import NewSession
 
     engine = make_engine(now=NOW)
     engine.deploy([GROEPSWERK])

@@ -39,7 +39,13 @@ def session_identity(conn) -> tuple[str, bool]:
     return row[0], bool(row[1])
 
 
+# Roles live in the cluster, not in a database: two sessions creating or enrolling the same role at once
+# fail ("tuple concurrently updated"), so role changes take this lock first (held until commit).
+_ROLE_LOCK = text("SELECT pg_advisory_xact_lock(hashtext('traject_roles'))")
+
+
 def _ensure_group(conn, name: str) -> None:
+    conn.execute(_ROLE_LOCK)
     conn.execute(text(
         f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
         f"CREATE ROLE {name} NOLOGIN; END IF; END $$"))
@@ -66,7 +72,7 @@ def install_session_security(conn) -> None:
     """Called by the group-sessions migration (0008). A session is visible when any gemeente it serves is
     (its `gemeenten` column, ",GM0001,GM0002,"); a participant row when its case's gemeente is, so a
     coordinator of one gemeente sees a regional session but only the participants of its own cases."""
-    conn.execute(text(f"""
+    conn.execute(text("""
 CREATE OR REPLACE FUNCTION traject_may_see_any(gs text) RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT EXISTS (SELECT 1 FROM unnest(string_to_array(trim(both ',' from gs), ',')) g
                  WHERE g <> '' AND traject_may_see(g))
@@ -99,6 +105,7 @@ def sync_privileges(conn) -> None:
 def ensure_login_role(conn, name: str, admin: bool) -> None:
     """Make `name` a login role in traject_user (and traject_admin for a beheerder). Creating a role needs
     CREATEROLE; without it an existing role is still enrolled."""
+    conn.execute(_ROLE_LOCK)
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first()
     ident = '"' + name.replace('"', '""') + '"'
     if not exists:

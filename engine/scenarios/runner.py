@@ -154,10 +154,12 @@ class _Run:
                 if isinstance(step.action, SESSION_ACTIONS):
                     self.case_id = None  # a session step is about the group, not one case
                     self._session_step(step)
-                    for self.case_id in self.case_ids:
+                    for case_id in list(self.case_ids):
+                        self.case_id = case_id
                         self._after_action(step, following)
                     continue
-                for self.case_id in self._targets(step):
+                for case_id in self._targets(step):
+                    self.case_id = case_id
                     self._do(step)
                     if not isinstance(step.action, Expect):
                         self._after_action(step, following)

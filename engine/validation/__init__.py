@@ -18,8 +18,8 @@ from .expressions import expression_problems
 from .foreign import bundle_problems, foreign_problems
 from .forms import form_problems
 from .lanes import lane_problems
-from .messages import message_problems
 from .legal import legal_problems
+from .messages import message_problems
 from .names import name_problems
 from .problem import Problem
 from .references import reference_problems
