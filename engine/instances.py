@@ -161,10 +161,19 @@ def current_stage(workflow: BpmnWorkflow, previous: str | None) -> str | None:
         return FINAL_STAGE
     waiting = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
     human = [t for t in waiting if t.state == TaskState.READY and t.task_spec.manual]
-    stages = {s for s in (stage_of(t) for t in (human or waiting)) if s}
+    # A signal catch is a listener that answers in the background (the deadline watch's "what is the
+    # term now?" loop): it waits for as long as the case runs and says nothing about where the case is.
+    progress = [t for t in waiting if not _is_signal_catch(t)]
+    stages = {s for s in (stage_of(t) for t in (human or progress)) if s}
     if not stages:
         return previous
     return max(stages, key=lambda s: STAGES.index(s) if s in STAGES else len(STAGES))
+
+
+def _is_signal_catch(task) -> bool:
+    from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
+
+    return isinstance(getattr(task.task_spec, "event_definition", None), SignalEventDefinition)
 
 
 def _timer_definition(definition):

@@ -28,6 +28,7 @@ from .monitoring import MonitoringMethods
 from .rights import Resource
 from .rights.principal import task_resource
 from .rights.visibility import case_clause, task_clause
+from .session_methods import SessionMethods
 from .settings import Settings
 from .store import repo
 from .store.db import Database
@@ -71,7 +72,7 @@ class Batch:
 
 
 class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods, MonitoringMethods,
-             MigrationMethods, DashboardMethods):
+             MigrationMethods, DashboardMethods, SessionMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):

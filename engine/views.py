@@ -341,3 +341,90 @@ class WorklistFilter:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class SessionParticipantView:
+    case_id: str
+    gemeente: str
+    person_name: str | None
+    bsn: str | None  # masked (last three digits) in every list
+    status: str  # ingeschreven | aanwezig | no_show | afgemeld | geannuleerd | verplaatst
+    enrolled_at: datetime
+    outcome_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"case_id": self.case_id, "gemeente": self.gemeente, "person": self.person_name, "bsn": self.bsn,
+                "status": self.status, "enrolled_at": _iso(self.enrolled_at), "outcome_at": _iso(self.outcome_at)}
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """A group session (workshop dagdeel or signing ceremony) with its fill level."""
+
+    id: str
+    kind: str
+    title: str
+    at: datetime
+    dagdelen: int
+    place: str | None
+    languages: tuple[str, ...]
+    interpreter_type: str | None
+    interpreter_language: str | None
+    interpreter_booked: bool
+    capacity: int
+    enrolled: int  # participants still enrolled or with an outcome (not moved or cancelled out)
+    executor: str
+    gemeenten: tuple[str, ...]
+    official: str | None
+    status: str
+    cancel_reason: str | None = None
+    participants: tuple[SessionParticipantView, ...] | None = None  # only `show` fills these
+
+    @property
+    def fill(self) -> str:
+        return f"{self.enrolled}/{self.capacity}"
+
+    def to_json(self) -> dict[str, Any]:
+        data = {"session_id": self.id, "id": self.id, "kind": self.kind, "title": self.title, "at": _iso(self.at),
+                "dagdelen": self.dagdelen, "place": self.place, "languages": list(self.languages),
+                "interpreter": ({"type": self.interpreter_type, "language": self.interpreter_language,
+                                 "booked": self.interpreter_booked} if self.interpreter_type else None),
+                "capacity": self.capacity, "enrolled": self.enrolled, "free": max(self.capacity - self.enrolled, 0),
+                "fill": self.fill, "executor": self.executor, "gemeenten": list(self.gemeenten),
+                "official": self.official, "status": self.status, "cancel_reason": self.cancel_reason}
+        if self.participants is not None:
+            data["participants"] = [p.to_json() for p in self.participants]
+        return data
+
+
+@dataclass(frozen=True)
+class SessionCandidate:
+    """A case waiting to be planned into a session of `kind` (its process waits for `sessie_gepland`)."""
+
+    case_id: str
+    gemeente: str
+    process_id: str
+    person_name: str | None
+    bsn: str | None  # masked
+    kind: str | None  # the kind its catch event names (None: any kind)
+    language: str | None  # voertaal
+    needs_interpreter: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"case_id": self.case_id, "gemeente": self.gemeente, "process_id": self.process_id,
+                "person": self.person_name, "bsn": self.bsn, "kind": self.kind, "language": self.language,
+                "needs_interpreter": self.needs_interpreter}
+
+
+@dataclass(frozen=True)
+class SessionOutcome:
+    """What one session command did to each case: delivered (the case moved on) or not waiting."""
+
+    session_id: str
+    delivered: tuple[str, ...]
+    not_waiting: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"session_id": self.session_id, "delivered": list(self.delivered),
+                "not_waiting": list(self.not_waiting)}

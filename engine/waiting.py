@@ -117,11 +117,27 @@ def deliver(workflow, task_id: str, data: dict, clock: Clock) -> None:
             event = BpmnEvent(definition, payload={**copy.deepcopy(task.data), **copy.deepcopy(data)})
             task.task_spec.catch(task, event)
             task.task_spec._update(task)
+            # Updating the catch inherits its predecessor's data again, and Spiff's DeepMerge lets the
+            # parent win: a second catch of the same message (the ceremony after the workshop) would keep
+            # the first delivery's values. The spiff message keeps its payload only with a message
+            # variable, so the data goes in here, after the inherit, and the catch runs at once.
+            if task.state == TaskState.READY:
+                task.data.update(copy.deepcopy(data))
+                task.run()
         except WorkflowException as err:
             raise _incident(err) from err
         except Exception as err:  # e.g. a NameError from a correlation expression: an incident too
             raise Incident(_element(task), f"{type(err).__name__}: {err}") from err
     advance(workflow, clock)
+
+
+def wait_details(workflow, task_id: str) -> tuple[dict, dict] | None:
+    """(the catch's spiffworkflow properties, the case data at the catch) of a waiting message task;
+    None when that task no longer waits. Group sessions read the kind a catch waits for from here."""
+    task = workflow.get_task_from_id(UUID(task_id))
+    if task is None or task.state != TaskState.WAITING or _message_definition(task) is None:
+        return None
+    return dict(properties_of(task.task_spec)), task.data
 
 
 def waiting_task_ids(workflow, element: str) -> list[str]:

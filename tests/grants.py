@@ -15,7 +15,8 @@ TEST_POLICY = """
 [roles.allround]
 abilities = ["task.list", "task.view", "task.complete", "task.claim", "task.takeover",
              "case.list", "case.view", "case.start", "process.list", "message.send",
-             "external.work", "external.list", "case.note", "incident.list", "case.retry", "case.cancel"]
+             "external.work", "external.list", "case.note", "incident.list", "case.retry", "case.cancel",
+             "session.view", "session.plan", "session.attend"]
 lanes = ["*"]
 """
 TEST_ROLES = ("beheerder", "ontwerper", "auditor", "allround")

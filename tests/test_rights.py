@@ -26,7 +26,10 @@ USERS = {
     "aud": ["--role", "auditor", "--gemeente", "GM0001"],
     "nobody": None,
 }
-TABLES = ("cases", "work_items", "events", "users", "grants", "regions", "region_gemeenten", "definition_versions")
+TABLES = ("cases", "work_items", "events", "users", "grants", "regions", "region_gemeenten", "definition_versions",
+          "group_sessions", "session_participants")
+SESSION = ["--title", "Kernwaarden", "--at", "2026-03-10T09:30:00+01:00", "--capacity", "12", "--language", "nl",
+           "--gemeente", "GM0001"]
 
 
 @pytest.fixture
@@ -45,12 +48,14 @@ def world(cli, tmp_path):
             cli.ok("complete", task, "--data", '{"aanwezig": true}' if step == 1 else "{}")
     cases["elders"] = cli.ok("start", "rechten", "--gemeente", "GM0014", "--data", PERSON)["case_id"]
     tasks = {name: cli.ok("tasks", "--case", case_id)[0]["id"] for name, case_id in cases.items()}
-    return {"cases": cases, "tasks": tasks, "out": str(tmp_path / "export.csv")}
+    sessions = {name: cli.ok("sessions", "add", "--kind", "workshop", *SESSION, "--executor", executor)["session_id"]
+                for name, executor in (("gemeente", "gemeente"), ("vwn", "vwn"))}
+    return {"cases": cases, "tasks": tasks, "sessions": sessions, "out": str(tmp_path / "export.csv")}
 
 
 def cells(w):
     """(command, users allowed). Commands that change something come with their allowed users last."""
-    c, t = w["cases"], w["tasks"]
+    c, t, s = w["cases"], w["tasks"], w["sessions"]
     return [
         (["validate", RECHTEN], {"ontw"}),
         (["deploy", RECHTEN], {"ontw"}),
@@ -78,6 +83,13 @@ def cells(w):
         (["worker", "--once"], {"beheer"}),
         (["users", "add", "nieuw", "--role", "klantmanager", "--gemeente", "GM0001"], {"beheer"}),
         (["regions", "add", "zuid", "--gemeente", "GM0003"], {"beheer"}),
+        (["sessions", "list"], {"km1", "km14", "coord", "vwn"}),
+        (["sessions", "show", s["gemeente"]], {"km1", "coord"}),
+        (["sessions", "show", s["vwn"]], {"km1", "coord", "vwn"}),
+        (["sessions", "candidates"], {"coord", "vwn"}),
+        (["sessions", "add", "--kind", "workshop", *SESSION], {"coord"}),
+        (["sessions", "add", "--kind", "workshop", *SESSION, "--executor", "vwn"], {"coord", "vwn"}),
+        (["sessions", "cancel", s["gemeente"], "--reason", "ziek"], {"coord"}),
         (["claim", t["besluit"]], {"coord"}),
         (["complete", t["workshop"], "--data", '{"aanwezig": false}'], {"vwn"}),
         (["complete", t["intake"]], {"km1"}),

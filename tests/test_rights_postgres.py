@@ -73,3 +73,20 @@ def test_the_login_acts_and_user_does_not_change_who(pg):
     assert code == 4
     denied = cli.ok("access-log", "--type", "access_denied", "--actor", role)
     assert denied and denied[0]["action"] == "impersonate"
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_row_security_covers_group_sessions_and_their_participants(pg):
+    cli, role, url = pg
+    common = ["--kind", "workshop", "--at", "2026-03-10T09:30", "--capacity", "5", "--language", "nl"]
+    own = cli.ok("sessions", "add", "--title", "Eigen", "--gemeente", "GM0001", *common)["session_id"]
+    regional = cli.ok("sessions", "add", "--title", "Regio", "--gemeente", "GM0014", "--gemeente", "GM0001",
+                      *common)["session_id"]
+    cli.ok("sessions", "add", "--title", "Elders", "--gemeente", "GM0014", *common)
+    with psycopg.connect(_dsn(url)) as conn:
+        assert {r[0] for r in conn.execute("SELECT id FROM group_sessions")} == {own, regional}
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO group_sessions (id, kind, title, starts_at, dagdelen, languages, "
+                         "interpreter_booked, capacity, executor, gemeenten, status, created_at, created_by, "
+                         "updated_at) VALUES ('x', 'workshop', 'x', now(), 1, '[]', false, 1, 'gemeente', "
+                         "',GM0014,', 'gepland', now(), 'x', now())")

@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     report.add_parser(command)
     report.add_plan_parser(command)
+    from . import sessions
+
+    sessions.add_parsers(sub)
     _users(sub)
     _regions(sub)
     command("whoami", commands.whoami, "show the acting user and their grants (role, scope)")

@@ -13,7 +13,7 @@ USER_GROUP = "traject_user"
 ADMIN_GROUP = "traject_admin"
 # Tables only a beheerder's connection may change: changing them is changing who may see what.
 DIRECTORY_TABLES = ("users", "grants", "regions", "region_gemeenten")
-ROW_SECURED = ("cases", "work_items", "events")
+ROW_SECURED = ("cases", "work_items", "events", "group_sessions", "session_participants")
 # Roles that see no case rows by their grants alone (designers and administrators have no case data).
 NO_CASE_DATA_ROLES = ("ontwerper", "beheerder")
 
@@ -76,6 +76,23 @@ def install_owner_only(conn, table: str, owner_column: str) -> None:
     rule = f'("{owner_column}" = current_user OR pg_has_role(current_user, \'{ADMIN_GROUP}\', \'MEMBER\'))'
     conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
     conn.execute(text(f"CREATE POLICY traject_owner ON {table} USING {rule} WITH CHECK {rule}"))
+
+
+def install_session_security(conn) -> None:
+    """Called by the group-sessions migration (0010). A session is visible when any gemeente it serves is
+    (its `gemeenten` column, ",GM0001,GM0002,"); a participant row when its case's gemeente is, so a
+    coordinator of one gemeente sees a regional session but only the participants of its own cases."""
+    conn.execute(text("""
+CREATE OR REPLACE FUNCTION traject_may_see_any(gs text) RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT EXISTS (SELECT 1 FROM unnest(string_to_array(trim(both ',' from gs), ',')) g
+                 WHERE g <> '' AND traject_may_see(g))
+$$"""))
+    conn.execute(text("ALTER TABLE group_sessions ENABLE ROW LEVEL SECURITY"))
+    conn.execute(text("CREATE POLICY traject_scope ON group_sessions USING (traject_may_see_any(gemeenten)) "
+                      "WITH CHECK (traject_may_see_any(gemeenten))"))
+    conn.execute(text("ALTER TABLE session_participants ENABLE ROW LEVEL SECURITY"))
+    conn.execute(text("CREATE POLICY traject_scope ON session_participants USING (traject_may_see(gemeente)) "
+                      "WITH CHECK (traject_may_see(gemeente))"))
 
 
 def sync_privileges(conn) -> None:

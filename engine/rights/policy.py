@@ -45,22 +45,30 @@ ABILITIES: dict[str, str] = {
     "external.list": "list",
     "demo.seed": "seed demo data into",
     "report.view": "view",
+    "session.view": "view",
+    "session.plan": "plan",
+    "session.attend": "register attendance of",
 }
 # What a refusal names when the check came before the resource was known ("may not complete tasks").
 ANY_RESOURCE = {"task": "tasks", "case": "cases", "process": "processes", "audit": "case histories",
                 "message": "messages", "external": "external tasks", "incident": "cases",
-                "report": "monitoring figures", "users": "", "regions": "", "access": "", "worker": "timers",
+                "report": "monitoring figures", "session": "group sessions", "users": "", "regions": "", "access": "", "worker": "timers",
                 "demo": "this database"}
 # Abilities that apply to the tasks of certain lanes only; the others apply to a whole gemeente.
 LANE_BOUND = frozenset({"task.list", "task.view", "task.complete", "task.claim"})
 
 CASEWORKER = frozenset({"task.list", "task.view", "task.complete", "task.claim",
                         "case.list", "case.view", "case.start", "process.list", "message.send",
-                        "case.note"})
-EXECUTOR = frozenset({"task.list", "task.view", "task.complete", "task.claim"})
+                        "case.note", "session.view"})
+# An outside executor plans and registers its own group sessions only (the session's executor is its
+# organisation: engine/session_methods.py checks that beside the gemeente).
+EXECUTOR = frozenset({"task.list", "task.view", "task.complete", "task.claim",
+                      "session.view", "session.plan", "session.attend"})
 BUILT_IN: dict[str, frozenset[str]] = {
     "coordinator": CASEWORKER | {"task.takeover", "external.list", "incident.list", "case.retry", "case.cancel",
-                                 "report.view"},
+                                 "report.view", "session.plan", "session.attend"},
+    # The workshop trainer: a caseworker of the trainer lane who registers attendance of whole sessions.
+    "trainer": CASEWORKER | {"session.attend"},
     "auditor": frozenset({"audit.verify", "audit.replay", "audit.export", "case.list", "case.view",
                           "process.list", "access.read", "incident.list", "report.view"}),
     # A beleidsmedewerker: the monitoring figures and reports of a gemeente (counts only, no dossiers).

@@ -18,8 +18,12 @@ SUFFIXES = (".scenario.yaml", ".scenario.yml")
 DEFAULT_NOW = "2026-01-05T09:00:00+01:00"  # a Monday morning: fixed, so `today()` in scripts is stable
 DEFAULT_GEMEENTE = "GM0000"
 STATUSES = ("running", "completed", "error")
-SCENARIO_KEYS = ("name", "description", "process", "gemeente", "now", "start", "steps")
-ACTIONS = ("complete", "advance", "expect", "expect_error")
+SCENARIO_KEYS = ("name", "description", "process", "gemeente", "now", "start", "group", "steps")
+ACTIONS = ("complete", "advance", "expect", "expect_error", "session", "enrol", "attendance", "cancel_session")
+SESSION_KEYS = ("session", "kind", "title", "at", "dagdelen", "capacity", "language", "interpreter",
+                "interpreter_language", "official", "executor", "gemeente")
+ATTENDANCE_KEYS = ("attendance", "absent", "excused", "refused")
+MAX_GROUP = 50
 EXPECT_KEYS = ("open", "open_includes", "stage", "status", "data", "incident")
 EXPECT_ERROR_KEYS = ("complete", "data", "field", "message")
 
@@ -55,13 +59,55 @@ class ExpectError:
 
 
 @dataclass(frozen=True)
+class PlanSession:
+    """`session: NAME` plans a group session (engine/sessions.py) under a name later steps use."""
+
+    name: str
+    fields: dict  # kind, title, at, dagdelen, capacity, language, interpreter, ...
+
+
+@dataclass(frozen=True)
+class Enrol:
+    session: str
+    cases: tuple[int, ...] | None = None  # 1-based numbers in the group; None: every case
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Registered once for the group: every enrolled case is present except those listed."""
+
+    session: str
+    absent: tuple[int, ...] = ()
+    excused: tuple[int, ...] = ()
+    refused: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class CancelSession:
+    session: str
+    reason: str = "geannuleerd in het scenario"
+
+
+SESSION_ACTIONS = (PlanSession, Enrol, Attendance, CancelSession)
+
+
+@dataclass(frozen=True)
 class Step:
     number: int  # 1-based, as a designer counts
     line: int | None
-    action: Complete | Advance | Expect | ExpectError
+    action: Complete | Advance | Expect | ExpectError | PlanSession | Enrol | Attendance | CancelSession
+    case: int | None = None  # `case: K`: only the K-th case of the group (else every case)
 
     def describe(self) -> str:
         a = self.action
+        if isinstance(a, PlanSession):
+            return f"session {a.name}"
+        if isinstance(a, Enrol):
+            return f"enrol {a.session}"
+        if isinstance(a, Attendance):
+            return f"attendance {a.session}"
+        if isinstance(a, CancelSession):
+            return f"cancel_session {a.session}"
         if isinstance(a, Complete):
             return f"complete {a.task}"
         if isinstance(a, Advance):
@@ -81,6 +127,7 @@ class Scenario:
     start: dict
     steps: tuple[Step, ...]
     description: str | None = None
+    group: int = 1  # cases started with the same start data (a group through its sessions)
 
 
 def is_scenario_file(path: Path) -> bool:
@@ -101,6 +148,9 @@ def load_scenario(file: Path) -> Scenario:
     steps = top.get("steps") or []
     if not isinstance(steps, list):
         raise doc.invalid(("steps",), "'steps' must be a list of steps, each starting with '- '")
+    group = top.get("group", 1)
+    if not isinstance(group, int) or isinstance(group, bool) or not 1 <= group <= MAX_GROUP:
+        raise doc.invalid(("group",), f"'group' is the number of cases, 1 to {MAX_GROUP} (got {group!r})")
     return Scenario(
         name=_text(doc, ("name",), top.get("name", file.name.split(".")[0]), "name"),
         file=file,
@@ -110,6 +160,7 @@ def load_scenario(file: Path) -> Scenario:
         start=_data(doc, ("start",), top.get("start"), "start"),
         steps=tuple(_step(doc, i, raw) for i, raw in enumerate(steps)),
         description=_optional_text(doc, ("description",), top.get("description"), "description"),
+        group=group,
     )
 
 
@@ -117,6 +168,9 @@ def _step(doc: Document, index: int, raw: Any) -> Step:
     path = ("steps", index)
     where = f"step {index + 1}"
     step = _mapping(doc, path, raw, where)
+    case = step.pop("case", None) if isinstance(step, dict) else None
+    if case is not None and (not isinstance(case, int) or isinstance(case, bool) or case < 1):
+        raise doc.invalid(path + ("case",), f"{where}: case is the number of a case in the group (1, 2, ...)")
     actions = [key for key in step if key in ACTIONS]
     if len(actions) != 1:
         unknown = [k for k in step if k not in ACTIONS + ("data", "as")]
@@ -125,8 +179,51 @@ def _step(doc: Document, index: int, raw: Any) -> Step:
         found = ", ".join(actions) or "none"
         raise doc.invalid(path, f"{where}: a step does exactly one of {', '.join(ACTIONS)} (found: {found})")
     action = actions[0]
-    builder = {"complete": _complete, "advance": _advance, "expect": _expect, "expect_error": _expect_error}
-    return Step(index + 1, doc.line(*path), builder[action](doc, path, where, step))
+    builder = {"complete": _complete, "advance": _advance, "expect": _expect, "expect_error": _expect_error,
+               "session": _session, "enrol": _enrol, "attendance": _attendance, "cancel_session": _cancel}
+    built = builder[action](doc, path, where, step)
+    if case is not None and isinstance(built, SESSION_ACTIONS) and not isinstance(built, Enrol):
+        raise doc.invalid(path + ("case",), f"{where}: case applies to complete, advance, expect, expect_error "
+                                            "and enrol steps")
+    if case is not None and isinstance(built, Enrol):
+        built, case = Enrol(built.session, (case,)), None
+    return Step(index + 1, doc.line(*path), built, case)
+
+
+def _session(doc, path, where, step) -> PlanSession:
+    _check_keys(doc, path, step, SESSION_KEYS, f"{where} (session)")
+    name = _text(doc, path + ("session",), step["session"], f"{where}: session")
+    fields = {k: v for k, v in step.items() if k != "session"}
+    if fields.get("kind") not in ("workshop", "ceremonie"):
+        raise doc.invalid(path + ("kind",), f"{where}: session needs kind: workshop or kind: ceremonie")
+    return PlanSession(name, fields)
+
+
+def _enrol(doc, path, where, step) -> Enrol:
+    _check_keys(doc, path, step, ("enrol", "cases"), f"{where} (enrol)")
+    cases = _numbers(doc, path + ("cases",), step["cases"], f"{where}: cases") if "cases" in step else None
+    return Enrol(_text(doc, path + ("enrol",), step["enrol"], f"{where}: enrol"), cases)
+
+
+def _attendance(doc, path, where, step) -> Attendance:
+    _check_keys(doc, path, step, ATTENDANCE_KEYS, f"{where} (attendance)")
+    lists = {k: _numbers(doc, path + (k,), step[k], f"{where}: {k}") if k in step else ()
+             for k in ("absent", "excused", "refused")}
+    return Attendance(_text(doc, path + ("attendance",), step["attendance"], f"{where}: attendance"), **lists)
+
+
+def _cancel(doc, path, where, step) -> CancelSession:
+    _check_keys(doc, path, step, ("cancel_session", "reason"), f"{where} (cancel_session)")
+    name = _text(doc, path + ("cancel_session",), step["cancel_session"], f"{where}: cancel_session")
+    reason = step.get("reason") or "geannuleerd in het scenario"
+    return CancelSession(name, _text(doc, path + ("reason",), reason, f"{where}: reason"))
+
+
+def _numbers(doc, path, value, where) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1
+                                              for v in value):
+        raise doc.invalid(path, f"{where} must be a list of case numbers in the group, e.g. [2, 5]")
+    return tuple(value)
 
 
 def _complete(doc, path, where, step) -> Complete:

@@ -17,7 +17,21 @@ from typing import NoReturn
 from ..errors import EngineError, FormInvalid, NotFound
 from .coverage import Coverage, element_names, flow_nodes, measure
 from .expectations import Mismatch, check, describe_open
-from .model import DEFAULT_NOW, Advance, Complete, Expect, ExpectError, Scenario, ScenarioInvalid, Step
+from .model import (
+    DEFAULT_NOW,
+    SESSION_ACTIONS,
+    Advance,
+    Attendance,
+    CancelSession,
+    Complete,
+    Enrol,
+    Expect,
+    ExpectError,
+    PlanSession,
+    Scenario,
+    ScenarioInvalid,
+    Step,
+)
 from .timeline import JUST_AFTER, ScenarioClock
 
 ACTOR = "scenario"  # recorded as the actor of every command; a scenario is nobody's real work
@@ -91,7 +105,8 @@ class Workbench:
     def _grant_lanes(self) -> None:
         from ..rights.policy import SPECIAL
 
-        lanes = sorted(self.engine.known_lanes() - SPECIAL)
+        # coordinator: group sessions are planned and registered by that role (engine/rights/policy.py)
+        lanes = sorted((self.engine.known_lanes() | {"coordinator"}) - SPECIAL)
         if lanes:
             self.engine.add_user(ACTOR, lanes, everywhere=True, force=True)
 
@@ -120,19 +135,34 @@ class _Run:
 
     def __init__(self, bench: Workbench, scenario: Scenario):
         self.bench, self.engine, self.scenario = bench, bench.engine, scenario
-        self.case_id: str | None = None
+        self.case_id: str | None = None  # the case the current step works on
+        self.case_ids: list[str] = []  # the group, in order (one case unless `group: N`)
+        self.sessions: dict[str, str] = {}  # scenario name -> session id
+        self._advanced: tuple | None = None  # (advance step, its target time, a timer fired) for a group
         self.visited: set[tuple[str, str]] = set()
 
     def execute(self) -> ScenarioResult:
         began = time.perf_counter()
         failure, step = None, None
         try:
-            self._start()
+            for _ in range(self.scenario.group):
+                self._start()
+                self.case_ids.append(self.case_id)
             steps = self.scenario.steps
             for index, step in enumerate(steps):
-                self._do(step)
-                if not isinstance(step.action, Expect):
-                    self._after_action(step, steps[index + 1] if index + 1 < len(steps) else None)
+                following = steps[index + 1] if index + 1 < len(steps) else None
+                if isinstance(step.action, SESSION_ACTIONS):
+                    self.case_id = None  # a session step is about the group, not one case
+                    self._session_step(step)
+                    for case_id in list(self.case_ids):
+                        self.case_id = case_id
+                        self._after_action(step, following)
+                    continue
+                for case_id in self._targets(step):
+                    self.case_id = case_id
+                    self._do(step)
+                    if not isinstance(step.action, Expect):
+                        self._after_action(step, following)
         except _Stop as stop:
             failure = stop.failure
         except EngineError as err:
@@ -141,7 +171,67 @@ class _Run:
             failure = self._failure(step, f"unexpected error {type(err).__name__}: {err}")
         return ScenarioResult(
             self.scenario.name, str(self.scenario.file), "failed" if failure else "passed", failure,
-            self.case_id, frozenset(self.visited), round(time.perf_counter() - began, 3))
+            self.case_ids[0] if self.case_ids else self.case_id, frozenset(self.visited),
+            round(time.perf_counter() - began, 3))
+
+    # -- group sessions ----------------------------------------------------------------------
+    def _targets(self, step: Step) -> list[str]:
+        if step.case is None:
+            return list(self.case_ids)
+        if step.case > len(self.case_ids):
+            self._stop(step, f"case {step.case}: the group has {len(self.case_ids)} case(s)")
+        return [self.case_ids[step.case - 1]]
+
+    def _numbered(self, step: Step, numbers) -> list[str]:
+        for n in numbers:
+            if n > len(self.case_ids):
+                self._stop(step, f"case {n}: the group has {len(self.case_ids)} case(s)")
+        return [self.case_ids[n - 1] for n in numbers]
+
+    def _session_id(self, step: Step, name: str) -> str:
+        if name not in self.sessions:
+            known = ", ".join(self.sessions) or "none yet"
+            self._stop(step, f"no session named '{name}' was planned in this scenario (planned: {known})")
+        return self.sessions[name]
+
+    def _session_step(self, step: Step) -> None:
+        a = step.action
+        if isinstance(a, PlanSession):
+            self.sessions[a.name] = self.engine.add_session(self._new_session(step, a), actor=ACTOR).id
+        elif isinstance(a, Enrol):
+            cases = self.case_ids if a.cases is None else self._numbered(step, a.cases)
+            self.engine.enrol_in_session(self._session_id(step, a.session), cases, actor=ACTOR)
+        elif isinstance(a, Attendance):
+            sid = self._session_id(step, a.session)
+            enrolled = [p.case_id for p in self.engine.show_session(sid).participants or ()
+                        if p.status == "ingeschreven"]
+            absent, excused, refused = (self._numbered(step, n) for n in (a.absent, a.excused, a.refused))
+            others = set(absent) | set(excused) | set(refused)
+            self.engine.register_attendance(sid, present=[c for c in enrolled if c not in others], absent=absent,
+                                            excused=excused, refused=refused, actor=ACTOR)
+        elif isinstance(a, CancelSession):
+            self.engine.cancel_session(self._session_id(step, a.session), a.reason, actor=ACTOR)
+
+    def _new_session(self, step: Step, a: PlanSession):
+        from datetime import datetime, timedelta
+
+        from ..errors import InvalidInput
+        from ..sessions import NewSession
+
+        f = a.fields
+        try:
+            at = datetime.fromisoformat(str(f["at"])) if "at" in f else self.bench.clock.now + timedelta(days=7)
+        except ValueError:
+            raise InvalidInput(f"session {a.name}: at '{f['at']}' is not an ISO 8601 date and time") from None
+        languages = f.get("language", "Nederlands")
+        languages = tuple(languages) if isinstance(languages, list) else (str(languages),)
+        gemeenten = f.get("gemeente", self.scenario.gemeente)
+        gemeenten = tuple(gemeenten) if isinstance(gemeenten, list) else (str(gemeenten),)
+        return NewSession(kind=f["kind"], title=str(f.get("title", a.name)), at=at,
+                          dagdelen=int(f.get("dagdelen", 1)), capacity=int(f.get("capacity", 15)),
+                          languages=languages, gemeenten=gemeenten, interpreter_type=f.get("interpreter"),
+                          interpreter_language=f.get("interpreter_language"),
+                          executor=str(f.get("executor", "gemeente")), official=f.get("official"))
 
     # -- steps -------------------------------------------------------------------------------
     def _start(self) -> None:
@@ -161,9 +251,14 @@ class _Run:
         if isinstance(action, Complete):
             self._complete(step, action)
         elif isinstance(action, Advance):
-            target = action.duration.after(self.bench.clock.now)
+            # One move of the clock for the whole group: the first case of the step sets the target.
+            if self._advanced is None or self._advanced[0] is not step:
+                self._advanced = (step, action.duration.after(self.bench.clock.now), False)
+            target = self._advanced[1]
             self.bench.clock.set(target + JUST_AFTER)  # see JUST_AFTER: timers due at `target` fire
             moved = self.engine.fire_due_timers(case_id=self.case_id)  # never another scenario's case
+            moved = moved or self._advanced[2]
+            self._advanced = (step, target, moved)
             if not moved:  # once a timer fired at target + 1 µs, the clock may not go back before it
                 self.bench.clock.set(target)
         elif isinstance(action, Expect):
@@ -234,6 +329,8 @@ class _Run:
         return f": there is no element '{task}' in the processes under {self.bench.folder}{hint}"
 
     def _failure(self, step: Step | None, message: str, details: Sequence[Mismatch] = ()) -> Failure:
+        if len(self.case_ids) > 1 and self.case_id in self.case_ids:
+            message = f"case {self.case_ids.index(self.case_id) + 1} of the group: {message}"
         if step is None:
             return Failure(None, None, "start", message, tuple(details))
         return Failure(step.number, step.line, step.describe(), message, tuple(details))

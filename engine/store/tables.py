@@ -297,3 +297,52 @@ class SavedFilter(Base):
     role: Mapped[str | None] = mapped_column(String(100))
     search: Mapped[str | None] = mapped_column(String(200))
     saved_at: Mapped[datetime]
+
+
+class GroupSession(Base):
+    """A planned group meeting (a workshop dagdeel or a signing ceremony) with many participants; a stored
+    object of its own, not a BPMN instance. Cases learn about it by message (engine/sessions.py)."""
+
+    __tablename__ = "group_sessions"
+    __table_args__ = (Index("ix_group_sessions_at", "starts_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # workshop | ceremonie
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime]
+    dagdelen: Mapped[int]
+    place: Mapped[str | None] = mapped_column(String(200))
+    languages: Mapped[dict] = mapped_column(JSON)  # list of language names
+    interpreter_type: Mapped[str | None] = mapped_column(String(40))
+    interpreter_language: Mapped[str | None] = mapped_column(String(60))
+    interpreter_booked: Mapped[bool] = mapped_column(default=False)
+    capacity: Mapped[int]
+    executor: Mapped[str] = mapped_column(String(100))  # "gemeente" or an outside organisation (uitvoerder:ORG)
+    # The gemeenten it serves as ",GM0001,GM0002,": one column, so a LIKE filters lists and PostgreSQL's
+    # row security checks the row on its own (a separate table could not be checked on INSERT).
+    gemeenten: Mapped[str] = mapped_column(String(2000))
+    official: Mapped[str | None] = mapped_column(String(200))  # the signing official of a ceremony (a name)
+    status: Mapped[str] = mapped_column(String(20))  # gepland | gehouden | geannuleerd
+    cancel_reason: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime]
+
+
+class SessionParticipant(Base):
+    """One case in one session, with its outcome. A case moved or cancelled out keeps its row (history)."""
+
+    __tablename__ = "session_participants"
+    __table_args__ = (UniqueConstraint("session_id", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("group_sessions.id"), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    gemeente: Mapped[str] = mapped_column(String(20))  # the case's, for row security
+    # ingeschreven | aanwezig | no_show | afgemeld | geweigerd (ceremonie) | geannuleerd (session cancelled)
+    # | verplaatst (moved)
+    status: Mapped[str] = mapped_column(String(20))
+    enrolled_at: Mapped[datetime]
+    enrolled_by: Mapped[str] = mapped_column(String(200))
+    outcome_at: Mapped[datetime | None]
+    outcome_by: Mapped[str | None] = mapped_column(String(200))

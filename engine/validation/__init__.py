@@ -19,6 +19,7 @@ from .foreign import bundle_problems, foreign_problems
 from .forms import form_problems
 from .lanes import lane_problems
 from .legal import legal_problems
+from .messages import message_problems
 from .names import name_problems
 from .problem import Problem
 from .references import reference_problems
@@ -56,6 +57,7 @@ def validate_files(files: list[SourceFile], schema_dirs: Iterable[Path] = ()) ->
         problems += _guarded(docs[0].name, reference_problems, docs)
         problems += _guarded(docs[0].name, legal_problems, docs)
         problems += _guarded(docs[0].name, bundle_problems, docs)
+        problems += _guarded(docs[0].name, message_problems, docs)
         problems += _guarded(docs[0].name, name_problems, docs, schema_dirs)
         problems += _guarded(docs[0].name, spiff_problems, docs, list(problems))
     return sorted(set(problems), key=Problem.sort_key)

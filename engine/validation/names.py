@@ -106,6 +106,8 @@ def _writes(tree: ast.AST) -> set[str]:
 def _defined_names(docs: list[Document], schema_dirs: list[Path]) -> set[str]:
     from engine.scripting import _BUILTINS, HELPERS  # the names every script sees
 
+    from .messages import caught_session_fields
+
     defined = set(HELPERS) | set(_BUILTINS) | {"True", "False", "None"}
     for doc in docs:
         if doc.kind == "dmn":
@@ -115,6 +117,7 @@ def _defined_names(docs: list[Document], schema_dirs: list[Path]) -> set[str]:
             defined |= _writes(tree)
         defined |= {text_of(e).strip() for e in doc.root.iter() if local_name(e) in _VARIABLE_TAGS}
         defined |= _form_fields(doc, schema_dirs)
+        defined |= caught_session_fields(doc)
     return defined
 
 

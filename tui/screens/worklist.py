@@ -96,7 +96,8 @@ class WorklistScreen(EngineScreen):
                     ("v", "switch_view", "action.switch_view"), ("q", "quit", "action.quit"),
                     ("r", "refresh", "action.refresh"), ("t", "assign", "action.assign"),
                     ("w", "follow_up", "action.follow_up"), ("k", "dashboard", "action.dashboard"),
-                    ("f", "filters", "action.filters")])
+                    ("f", "filters", "action.filters"),
+                    ("s", "sessions", "action.sessions")])
         # r and t show from about 95 columns; all are in the palette.
         bind(self, [("escape", "leave_search", "action.back"), ("a", "audit", "action.audit"),
                     ("space", "mark", "action.mark")], show=False)
@@ -196,7 +197,8 @@ class WorklistScreen(EngineScreen):
     # Actions the user's grants do not allow are hidden from the footer and do nothing.
     ACTION_ABILITIES = {"audit": "audit.replay", "new_case": "case.start", "dossier": "case.view",
                         "claim": "task.claim", "assign": "task.takeover", "mark": "task.takeover",
-                        "follow_up": "task.claim", "dashboard": "report.view", "filters": "task.list"}
+                        "follow_up": "task.claim", "dashboard": "report.view", "filters": "task.list",
+                        "sessions": "session.view"}
 
     def check_action(self, action: str, parameters) -> bool | None:
         needed = self.ACTION_ABILITIES.get(action)
@@ -353,6 +355,11 @@ class WorklistScreen(EngineScreen):
         from tui.screens.dashboard import DashboardScreen
 
         self.app.push_screen(DashboardScreen())
+
+    def action_sessions(self) -> None:
+        from tui.screens.sessions import SessionsScreen
+
+        self.app.push_screen(SessionsScreen())
 
     def action_new_case(self) -> None:
         from tui.screens.new_case import NewCaseScreen

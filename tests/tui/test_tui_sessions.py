@@ -1,0 +1,118 @@
+"""The planning screen (s from the worklist), enrolling waiting cases, and the attendance screen: one row
+per participant, one key per state, one save for the whole group. Pilot flows and 80x24 screenshots."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable
+from tui_app_fixtures import NOW, settle
+
+from engine import Settings, build_engine
+from tui.app import TrajectApp
+from tui.screens.sessions import AttendanceScreen, EnrolScreen, SessionsScreen
+
+GROEPSWERK = Path(__file__).resolve().parents[1] / "bpmn" / "sessies"
+PEOPLE = [("Amal Haddad", "Arabisch"), ("Bilal Yusuf", "Arabisch"), ("Dawit Tesfay", "Tigrinya")]
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def planned(tmp_path):
+    """Three waiting cases, one workshop (capacity 12) with the first two enrolled; user bram plans."""
+    from engine.sessions import NewSession
+
+    url = f"sqlite:///{tmp_path / 'sessies.db'}"
+    engine = build_engine(Settings(db_url=url, user="seed", now=NOW))
+    engine.add_user("seed", ["beheerder", "ontwerper"], everywhere=True)
+    engine.deploy([GROEPSWERK])
+    engine.add_user("seed", ["coordinator"], ["GM0363"])
+    engine.add_user("bram", ["coordinator"], ["GM0363"])
+    cases = {name: engine.start_case("groepswerk", "GM0363", {"naam": name, "voertaal": taal,
+                                                              "bsn": f"12345678{i}"}).id
+             for i, (name, taal) in enumerate(PEOPLE)}
+    at = datetime(2026, 3, 10, 9, 30, tzinfo=NOW.tzinfo) - timedelta(hours=1)
+    workshop = engine.add_session(NewSession("workshop", "Kernwaarden maart", at, 1, 12, ("Nederlands",),
+                                             ("GM0363",), interpreter_type="telefonisch",
+                                             interpreter_language="Arabisch", interpreter_booked=True))
+    engine.add_session(NewSession("ceremonie", "Ondertekening Q1", at + timedelta(days=20), 1, 20, ("Nederlands",),
+                                  ("GM0363",), official="wethouder J. de Wit"))
+    engine.enrol_in_session(workshop.id, [cases["Amal Haddad"], cases["Bilal Yusuf"]])
+    engine.db.dispose()
+    return url, cases, workshop.id
+
+
+def app_for(url: str) -> TrajectApp:
+    return TrajectApp(build_engine(Settings(db_url=url, user="bram", now=NOW)))
+
+
+async def open_sessions(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+
+
+async def test_plan_enrol_and_register_a_whole_group(planned):
+    url, cases, workshop = planned
+    app = app_for(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sessions(pilot)
+        assert isinstance(app.screen, SessionsScreen)
+        rows = [app.screen.query_one(DataTable).get_row_at(i) for i in range(2)]
+        assert rows[0][1:5] == ["workshop", "Kernwaarden maa…", "2/12", "Nederlands"]
+        assert rows[1][1:4] == ["ceremonie", "Ondertekening Q1", "0/20"]
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, EnrolScreen)
+        assert [c.person_name for c in app.screen.candidates] == ["Dawit Tesfay"]
+        await pilot.press("space", "s")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsScreen)
+        assert app.screen.query_one(DataTable).get_row_at(0)[3] == "3/12"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AttendanceScreen)
+        assert len(app.screen.participants) == 3
+        await pilot.press("a", "n", "f", "s")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsScreen)
+        assert app.screen.query_one(DataTable).get_row_at(0)[3] == "3/12 ✓"
+    engine = build_engine(Settings(db_url=url, user="seed", now=NOW))
+    shown = {p.person_name: p.status for p in engine.show_session(workshop).participants}
+    assert sorted(shown.values()) == ["aanwezig", "afgemeld", "no_show"]
+    outcomes = {name: engine.show_case(cases[name]).data["sessie_uitkomst"] for name in cases}
+    assert outcomes == {name: shown[name] for name in cases}
+    engine.db.dispose()
+
+
+async def test_the_language_filter_narrows_the_candidates(planned):
+    url, _, _ = planned
+    app = app_for(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sessions(pilot)
+        await pilot.press("down", "i")  # the ceremony: nobody waits for one yet
+        await settle(pilot)
+        assert app.screen.candidates == []
+        await pilot.press("escape", "up", "i")
+        await settle(pilot)
+        app.screen.query_one("#enrol-language").value = "Arabisch"
+        app.screen.query_one("#enrol-language").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.candidates == []  # Dawit speaks Tigrinya
+
+
+def test_planning_screen(snap_compare, planned):
+    assert snap_compare(app_for(planned[0]), terminal_size=SIZE, run_before=open_sessions)
+
+
+def test_attendance_screen_with_states_chosen(snap_compare, planned):
+    async def run(pilot):
+        await open_sessions(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("a", "n")
+        await settle(pilot)
+
+    assert snap_compare(app_for(planned[0]), terminal_size=SIZE, run_before=run)

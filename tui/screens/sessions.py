@@ -1,0 +1,301 @@
+"""Group sessions: the planning screen (sessions by date with their fill level), enrolling cases that
+wait for a session (marked with space, filtered by language), and the attendance screen (one row per
+participant, one key per state, one save for the whole group). Opened from the worklist with `s`."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Input, Static
+
+from engine import InvalidInput
+from tui.format import mask_bsn
+from tui.i18n import t
+from tui.screens.base import EngineScreen, bind
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # sessions are held here: their time as on the invitation
+MARKS = {"gehouden": " ✓", "geannuleerd": " ✗"}  # the status beside the fill level: 80 columns are few
+STATES = {"aanwezig": "sessions.present", "no_show": "sessions.absent", "afgemeld": "sessions.excused",
+          "geweigerd": "sessions.refused", "ingeschreven": "sessions.open"}
+
+
+def _tolk(view) -> str:
+    """Short, so the planning screen fits 80 columns: 'tel Arabisch', a '?' while not booked."""
+    if not view.interpreter_type:
+        return "-"
+    language = f" {view.interpreter_language}" if view.interpreter_language else ""
+    booked = "" if view.interpreter_booked else "?"
+    return f"{view.interpreter_type[:3]}{language}{booked}"
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class SessionsScreen(EngineScreen):
+    """Sessions by date: kind, title, fill level (7/12, ✓ held, ✗ cancelled), language, interpreter."""
+
+    LOCATION = "nav.sessions"
+
+    class Loaded(Message):
+        def __init__(self, sessions: list) -> None:
+            super().__init__()
+            self.sessions = sessions
+
+    def __init__(self) -> None:
+        super().__init__(id="sessions-screen")
+        self.sessions: list = []
+        bind(self, [("enter", "attendance", "action.attendance"), ("i", "enrol", "action.enrol"),
+                    ("r", "refresh", "action.refresh"), ("escape", "back", "action.back")])
+
+    def compose(self) -> ComposeResult:
+        yield self.header()
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="sessions")
+        yield Static(t("worklist.loading"), id="sessions-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(t("sessions.col_date"), t("sessions.col_kind"), t("sessions.col_title"),
+                          t("sessions.col_fill"), t("sessions.col_language"), t("sessions.col_interpreter"))
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="sessions", exit_on_error=False)
+    def load(self) -> None:
+        self.post_message(self.Loaded(self.engine.list_sessions()))
+
+    def on_sessions_screen_loaded(self, message: Loaded) -> None:
+        self.sessions = message.sessions
+        table = self.query_one(DataTable)
+        table.clear()
+        for s in self.sessions:
+            table.add_row(f"{s.at.astimezone(AMSTERDAM):%d-%m %H:%M}", t(f"sessions.kind_{s.kind}"),
+                          _short(s.title, 16), s.fill + MARKS.get(s.status, ""), _short(", ".join(s.languages), 10),
+                          _tolk(s), key=s.id)
+        status = t("sessions.count", count=len(self.sessions)) if self.sessions else t("sessions.empty")
+        self.query_one("#sessions-status", Static).update(status)
+
+    def _selected(self):
+        table = self.query_one(DataTable)
+        if not self.sessions or table.cursor_row is None or table.cursor_row >= len(self.sessions):
+            return None
+        return self.sessions[table.cursor_row]
+
+    def action_attendance(self) -> None:
+        chosen = self._selected()
+        if chosen is not None:
+            self.app.push_screen(AttendanceScreen(chosen.id, chosen.title, chosen.kind))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_attendance()
+
+    def action_enrol(self) -> None:
+        chosen = self._selected()
+        if chosen is not None:
+            self.app.push_screen(EnrolScreen(chosen.id, chosen.title))
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class EnrolScreen(EngineScreen):
+    """The cases that wait for this session and fit it (kind, gemeente, language); space marks, s saves."""
+
+    LOCATION = "nav.enrol"
+
+    class Loaded(Message):
+        def __init__(self, candidates: list) -> None:
+            super().__init__()
+            self.candidates = candidates
+
+    class Saved(Message):
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    def __init__(self, session_id: str, title: str) -> None:
+        super().__init__(id="enrol-screen")
+        self.session_id, self.title = session_id, title
+        self.candidates: list = []
+        self.marked: set[str] = set()
+        bind(self, [("space", "mark", "action.mark"), ("s", "save", "action.save"),
+                    ("escape", "back", "action.back")])
+
+    def compose(self) -> ComposeResult:
+        yield self.header()
+        with Horizontal(id="enrol-filters"):
+            yield Static(t("sessions.enrol_into", title=self.title), id="enrol-title")
+            yield Input(placeholder=t("sessions.language_filter"), compact=True, id="enrol-language")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="enrol")
+        yield Static("", id="enrol-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(" ", t("sessions.col_person"), t("sessions.col_bsn"), t("sessions.col_gemeente"),
+                          t("sessions.col_language"), t("sessions.col_interpreter"))
+        table.focus()
+        self.load("")
+
+    @on(Input.Submitted, "#enrol-language")
+    def filter_language(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.load(event.value.strip())
+        self.query_one(DataTable).focus()
+
+    @work(thread=True, exclusive=True, group="enrol", exit_on_error=False)
+    def load(self, language: str) -> None:
+        found = self.engine.session_candidates(session_id=self.session_id, language=language or None)
+        self.post_message(self.Loaded(found))
+
+    def on_enrol_screen_loaded(self, message: Loaded) -> None:
+        self.candidates = message.candidates
+        self.marked &= {c.case_id for c in self.candidates}
+        self.fill()
+
+    def fill(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for c in self.candidates:
+            table.add_row("✓" if c.case_id in self.marked else " ", c.person_name or "-", mask_bsn(c.bsn),
+                          c.gemeente, c.language or "-", t("action.yes") if c.needs_interpreter else t("action.no"),
+                          key=c.case_id)
+        if self.candidates and row is not None:
+            table.move_cursor(row=min(row, len(self.candidates) - 1))
+        status = (t("sessions.marked", count=len(self.marked)) if self.candidates
+                  else t("sessions.no_candidates"))
+        self.query_one("#enrol-status", Static).update(status)
+
+    def action_mark(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.candidates or table.cursor_row is None:
+            return
+        case_id = self.candidates[table.cursor_row].case_id
+        self.marked ^= {case_id}
+        self.fill()
+        if table.cursor_row + 1 < len(self.candidates):
+            table.move_cursor(row=table.cursor_row + 1)
+
+    def action_save(self) -> None:
+        if self.marked:
+            self.save(sorted(self.marked))
+
+    @work(thread=True, exclusive=True, group="enrol-save", exit_on_error=False)
+    def save(self, case_ids: list[str]) -> None:
+        self.engine.enrol_in_session(self.session_id, case_ids)
+        self.post_message(self.Saved(len(case_ids)))
+
+    def on_enrol_screen_saved(self, message: Saved) -> None:
+        self.notify(t("sessions.enrolled", count=message.count))
+        self.app.pop_screen()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class AttendanceScreen(EngineScreen):
+    """One row per participant still to register; a key per state; one save for the whole group."""
+
+    LOCATION = "nav.attendance"
+
+    class Loaded(Message):
+        def __init__(self, session) -> None:
+            super().__init__()
+            self.session = session
+
+    class Saved(Message):
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    def __init__(self, session_id: str, title: str, kind: str) -> None:
+        super().__init__(id="attendance-screen")
+        self.session_id, self.title, self.kind = session_id, title, kind
+        self.participants: list = []
+        self.states: dict[str, str] = {}  # case id -> chosen outcome (unsaved)
+        keys = [("a", "state('aanwezig')", "sessions.present"), ("n", "state('no_show')", "sessions.absent"),
+                ("f", "state('afgemeld')", "sessions.excused"), ("s", "save", "action.save"),
+                ("escape", "back", "action.back")]
+        if kind == "ceremonie":
+            keys.insert(3, ("w", "state('geweigerd')", "sessions.refused"))
+        bind(self, keys)
+
+    def compose(self) -> ComposeResult:
+        yield self.header()
+        yield Static(t("sessions.attendance_of", title=self.title), id="attendance-title")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="attendance")
+        yield Static("", id="attendance-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(t("sessions.col_person"), t("sessions.col_bsn"), t("sessions.col_gemeente"),
+                          t("sessions.col_state"))
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="attendance", exit_on_error=False)
+    def load(self) -> None:
+        self.post_message(self.Loaded(self.engine.show_session(self.session_id)))
+
+    def on_attendance_screen_loaded(self, message: Loaded) -> None:
+        self.participants = [p for p in message.session.participants or () if p.status == "ingeschreven"]
+        self.fill()
+
+    def fill(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for p in self.participants:
+            state = self.states.get(p.case_id, "ingeschreven")
+            table.add_row(p.person_name or "-", p.bsn or "-", p.gemeente, t(STATES[state]), key=p.case_id)
+        if self.participants and row is not None:
+            table.move_cursor(row=min(row, len(self.participants) - 1))
+        open_ = len(self.participants) - len(self.states)
+        status = (t("sessions.to_register", open=open_, total=len(self.participants)) if self.participants
+                  else t("sessions.no_participants"))
+        self.query_one("#attendance-status", Static).update(status)
+
+    def action_state(self, state: str) -> None:
+        table = self.query_one(DataTable)
+        if not self.participants or table.cursor_row is None:
+            return
+        current = table.cursor_row
+        self.states[self.participants[current].case_id] = state
+        self.fill()
+        table.move_cursor(row=min(current + 1, len(self.participants) - 1))
+
+    def action_save(self) -> None:
+        if not self.states:
+            return
+        by_state: dict[str, list[str]] = {}
+        for case_id, state in self.states.items():
+            by_state.setdefault(state, []).append(case_id)
+        self.save(by_state)
+
+    @work(thread=True, exclusive=True, group="attendance-save", exit_on_error=False)
+    def save(self, by_state: dict[str, list[str]]) -> None:
+        if not by_state:
+            raise InvalidInput("nothing to register")
+        self.engine.register_attendance(self.session_id, present=by_state.get("aanwezig", ()),
+                                        absent=by_state.get("no_show", ()), excused=by_state.get("afgemeld", ()),
+                                        refused=by_state.get("geweigerd", ()))
+        self.post_message(self.Saved(sum(len(v) for v in by_state.values())))
+
+    def on_attendance_screen_saved(self, message: Saved) -> None:
+        self.notify(t("sessions.registered", count=message.count))
+        self.app.pop_screen()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
