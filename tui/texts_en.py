@@ -126,6 +126,8 @@ TEXTS: dict[str, str] = {
     "err.number_ambiguous": "'{text}' is ambiguous: do you mean {whole} or {decimal}? Type {whole} (no point) or {decimal}.",
     "err.date": "Enter a valid date (YYYY-MM-DD).",
     "err.format": "Invalid format ({format}).",
+    "err.bsn": "Not a valid BSN: nine digits that pass the elfproef.",
+    "err.vnummer": "Not a valid V-number: ten digits.",
     "err.type": "Expected: {expected}.",
     "err.minimum": "Must be at least {limit}.",
     "err.maximum": "Must be at most {limit}.",

@@ -131,6 +131,8 @@ TEXTS: dict[str, str] = {
     "err.number_ambiguous": "'{text}' is onduidelijk: bedoelt u {whole} of {decimal}? Typ {whole} (zonder punt) of {decimal}.",
     "err.date": "Vul een geldige datum in (JJJJ-MM-DD).",
     "err.format": "Ongeldig formaat ({format}).",
+    "err.bsn": "Geen geldig BSN: negen cijfers die de elfproef doorstaan.",
+    "err.vnummer": "Geen geldig V-nummer: tien cijfers.",
     "err.type": "Verwacht: {expected}.",
     "err.minimum": "Moet minimaal {limit} zijn.",
     "err.maximum": "Mag maximaal {limit} zijn.",

@@ -107,8 +107,10 @@ class FormDataGenerator:
             return f"{self.today.isoformat()}T10:00:00+01:00"
         if fmt == "email":
             return f"demo{self.rng.randint(1, 999)}@example.org"
+        if fmt == "vnummer":
+            return str(self.rng.randint(10**9, 10**10 - 1))
         pattern = schema.get("pattern")
-        if name == "bsn" or pattern in (r"^[0-9]{9}$", r"^\d{9}$"):
+        if name == "bsn" or fmt == "bsn" or pattern in (r"^[0-9]{9}$", r"^\d{9}$"):
             return make_bsn(self.rng)
         if pattern:
             return self._from_pattern(pattern)
