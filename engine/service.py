@@ -23,6 +23,7 @@ from .incidents import IncidentMethods
 from .inputs import check_data
 from .integration import IntegrationMethods
 from .monitoring import MonitoringMethods
+from .privacy import PrivacyMethods
 from .rights import Resource
 from .rights.principal import task_resource
 from .rights.visibility import case_clause, task_clause
@@ -68,7 +69,8 @@ class Batch:
     seconds: float
 
 
-class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods, MonitoringMethods):
+class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods, MonitoringMethods,
+             PrivacyMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):

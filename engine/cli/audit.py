@@ -93,6 +93,9 @@ def replay(args, settings) -> int:
         print(f"  {finding}")
     if report.divergence:
         print(f"diverges at event {report.divergence.seq}: {report.divergence.message}")
+    elif report.erased and report.verification.ok:
+        print("erased: the case's personal data was erased (traject purge); its history is kept as hashes "
+              "and verifies, but cannot be replayed")
     elif report.verification.ok:
         print("every step reproduces the recorded state")
     return 0 if report.ok else 1

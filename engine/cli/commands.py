@@ -228,10 +228,19 @@ def worker(args, settings) -> int:
 
         return WorkerLoop(engine, args.interval).run()
     moved = engine.fire_due_timers()
+    # Cases past their retention term are due work too (engine/purge.py), for a worker that may erase.
+    purged = engine.purge_due() if engine.may_purge() else []
+    erased = sum(1 for r in purged if r["erased"])
     if args.json:
-        print_json({"cases_moved": moved})
-    elif moved:
-        print(f"fired timers in {moved} case(s)")
+        print_json({"cases_moved": moved, "cases_erased": erased})
+    else:
+        if moved:
+            print(f"fired timers in {moved} case(s)")
+        if erased:
+            print(f"erased {erased} case(s) after their retention term")
+    if len(purged) > erased:
+        print(f"{len(purged) - erased} case(s) past their term not erased: their history does not verify "
+              "(traject audit verify)", file=sys.stderr)
     return 0
 
 

@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case_id", metavar="CASE_ID")
     p = command("cases", commands.list_cases, "list cases (newest first)")
     p.add_argument("--gemeente", help="only this municipality")
-    p.add_argument("--status", choices=["running", "completed", "error", "cancelled"],
+    p.add_argument("--status", choices=["running", "completed", "error", "cancelled", "erased"],
                    help="only this status")
     p.add_argument("--search", help="part of the person's name, the whole BSN, or the start of the case id")
 
@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     report.add_parser(command)
     report.add_plan_parser(command)
+    from . import privacy
+
+    privacy.add_parsers(command)
     _users(sub)
     _regions(sub)
     command("whoami", commands.whoami, "show the acting user and their grants (role, scope)")

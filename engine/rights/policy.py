@@ -44,12 +44,17 @@ ABILITIES: dict[str, str] = {
     "external.list": "list",
     "demo.seed": "seed demo data into",
     "report.view": "view",
+    "retention.view": "view the retention terms of",
+    "case.purge": "erase",
+    "register.view": "view the processing register of",
+    "audit.anchor": "anchor",
 }
 # What a refusal names when the check came before the resource was known ("may not complete tasks").
 ANY_RESOURCE = {"task": "tasks", "case": "cases", "process": "processes", "audit": "case histories",
                 "message": "messages", "external": "external tasks", "incident": "cases",
                 "report": "monitoring figures", "users": "", "regions": "", "access": "", "worker": "timers",
-                "demo": "this database"}
+                "demo": "this database",
+                "retention": "cases", "register": "processes"}
 # Abilities that apply to the tasks of certain lanes only; the others apply to a whole gemeente.
 LANE_BOUND = frozenset({"task.list", "task.view", "task.complete", "task.claim"})
 
@@ -61,17 +66,26 @@ BUILT_IN: dict[str, frozenset[str]] = {
     "coordinator": CASEWORKER | {"task.takeover", "external.list", "incident.list", "case.retry", "case.cancel",
                                  "report.view"},
     "auditor": frozenset({"audit.verify", "audit.replay", "audit.export", "case.list", "case.view",
-                          "process.list", "access.read", "incident.list", "report.view"}),
+                          "process.list", "access.read", "incident.list", "report.view", "audit.anchor",
+                          "retention.view", "register.view"}),
+    # The functionaris gegevensbescherming (privacy officer): oversight without dossiers. The retention
+    # terms, the processing register, verification and anchors of the audit trail, the access log, and
+    # erasure on a request under article 17 (an erasure shows no personal data to whoever runs it).
+    "fg": frozenset({"retention.view", "register.view", "case.purge", "audit.verify", "audit.anchor",
+                     "access.read", "process.list"}),
     # A beleidsmedewerker: the monitoring figures and reports of a gemeente (counts only, no dossiers).
     "beleid": frozenset({"report.view", "process.list"}),
-    "ontwerper": frozenset({"process.validate", "process.test", "process.deploy", "process.list"}),
+    "ontwerper": frozenset({"process.validate", "process.test", "process.deploy", "process.list",
+                            "register.view"}),
+    # The beheerder runs `traject purge --due` by hand where no worker does.
     "beheerder": frozenset({"users.list", "users.manage", "regions.list", "regions.manage", "access.read",
-                            "worker.run", "demo.seed", "process.list"}),
-    "worker": frozenset({"worker.run"}),  # the service account of `traject worker`
+                            "worker.run", "demo.seed", "process.list", "retention.view", "case.purge"}),
+    # The service account of `traject worker`, which also erases cases past their term.
+    "worker": frozenset({"worker.run", "retention.view", "case.purge"}),
     # The service account of a connector (DUO, a zaaksysteem): messages in, external tasks done.
     "koppeling": frozenset({"message.send", "external.work", "external.list"}),
 }
-SPECIAL = frozenset({"auditor", "ontwerper", "beheerder", "worker", "koppeling", "beleid"})
+SPECIAL = frozenset({"auditor", "ontwerper", "beheerder", "worker", "koppeling", "beleid", "fg"})
 EXECUTOR_PREFIX = "uitvoerder:"
 DEFAULT_EXECUTOR_LANES = ("uitvoerder",)
 ALL = "*"
