@@ -232,7 +232,8 @@ def worker(args, settings) -> int:
     purged = engine.purge_due() if engine.may_purge() else []
     erased = sum(1 for r in purged if r["erased"])
     if args.json:
-        print_json({"cases_moved": moved, "cases_erased": erased})
+        # `cases_erased` only when there were any: the contract's shape stays {"cases_moved"} otherwise
+        print_json({"cases_moved": moved, **({"cases_erased": erased} if erased else {})})
     else:
         if moved:
             print(f"fired timers in {moved} case(s)")
