@@ -86,3 +86,22 @@ class PrivacyMethods:
         """Whether the acting user holds case.purge anywhere (the worker purges only when it does)."""
         with self.command(None, write=False) as (session, who):
             return bool(who.grants_with("case.purge"))
+
+    def audit_anchor(self) -> dict:
+        """A Merkle root over every case's chain head (in the caller's scope) and every definition
+        version, with the time (engine/audit/anchor.py); logged."""
+        from .audit import anchor
+
+        with self.command("audit.anchor", Resource("the audit trail"), write=False) as (session, who):
+            taken = anchor.take(session, case_clause(who, "audit.anchor"), self.clock(), who.name)
+        with self.command("audit.anchor", Resource("the audit trail")) as (session, who):
+            self.log(session, who, "admin_command", "audit.anchor", "the audit trail", "ok",
+                     message=f"root {taken['root']} over {taken['cases']} case(s)")
+        return taken
+
+    def verify_anchor(self, anchor_data: dict) -> list[dict]:
+        """Every case and definition version whose history up to the anchor changed."""
+        from .audit import anchor
+
+        with self.command("audit.verify", Resource("the audit trail against an anchor"), write=False) as (session, who):
+            return anchor.check(session, anchor_data)
