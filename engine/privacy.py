@@ -3,6 +3,8 @@ terms, and the erasure of cases past their term or on request (AVG art. 17). See
 what an erasure removes and engine/audit/erasure.py for how `audit verify` checks it."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from .errors import Conflict, InvalidInput, NotFound
 from .rights import Resource
 from .rights.visibility import case_clause
@@ -105,3 +107,15 @@ class PrivacyMethods:
 
         with self.command("audit.verify", Resource("the audit trail against an anchor"), write=False) as (session, who):
             return anchor.check(session, anchor_data)
+
+    def processing_register(self) -> list[dict]:
+        """The verwerkingsregister of the newest version of every startable process (engine/register.py)."""
+        from . import register
+        from .store.tables import DefinitionVersion
+
+        with self.command("register.view", Resource("the deployed processes"), write=False) as (session, who):
+            newest = {}
+            for row in session.scalars(select(DefinitionVersion).where(DefinitionVersion.startable.is_(True))
+                                       .order_by(DefinitionVersion.process_id, DefinitionVersion.version)):
+                newest[row.process_id] = row
+            return [register.entry(row, self.policy()) for row in newest.values()]

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from .output import mask_bsn, print_json, print_table
+from .output import mask_bsn, masked, print_json, print_table
 
 
 def _engine(settings):
@@ -108,7 +108,7 @@ def tasks(args, settings) -> int:
     items = _engine(settings).list_tasks(TaskFilter(
         case_id=args.case, gemeente=args.gemeente, role=args.role, assignee=args.assignee, limit=args.limit))
     if args.json:
-        print_json([i.to_json() for i in items])
+        print_json(masked([i.to_json() for i in items]))
     else:
         print_table(["id", "case", "task", "role", "gemeente", "person", "due", "assignee"],
                     [(i.id, i.case_id[:8], i.title, i.role, i.gemeente,
@@ -182,7 +182,7 @@ def show(args, settings) -> int:
 def list_cases(args, settings) -> int:
     rows = _engine(settings).list_cases(gemeente=args.gemeente, status=args.status, search=args.search)
     if args.json:
-        print_json([c.to_json() for c in rows])
+        print_json(masked([c.to_json() for c in rows]))
     else:
         print_table(["id", "process", "gemeente", "status", "stage", "person"],
                     [(c.id, c.process_id, c.gemeente, c.status, c.stage,
@@ -211,7 +211,7 @@ def note(args, settings) -> int:
 def incidents(args, settings) -> int:
     rows = _engine(settings).list_incidents(gemeenten=[args.gemeente] if args.gemeente else None)
     if args.json:
-        print_json([row.to_json() for row in rows])
+        print_json(masked([row.to_json() for row in rows]))
     else:
         print_table(["case", "process", "gemeente", "person", "task", "since", "message"],
                     [(r.case.id, r.case.process_id, r.case.gemeente,
