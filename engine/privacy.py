@@ -15,6 +15,39 @@ MAX_REASON = 500
 
 
 class PrivacyMethods:
+    _vault = None
+
+    def vault(self):
+        """The installation's key for restricted fields (engine/restricted.py), opened on first use."""
+        if self._vault is None:
+            from .restricted import Vault
+
+            self._vault = Vault(self.settings.key_path())
+        return self._vault
+
+    def _seal(self, definition, form_name: str | None, data: dict) -> dict:
+        """`data` with its restricted fields sealed, before it is stored anywhere."""
+        text = self._source(definition, form_name) if form_name else None
+        if not text or "x-traject-restricted" not in text:
+            return data  # most forms have none: no JSON parse, no key
+        import json
+
+        return self.vault().seal(json.loads(text), data)
+
+    def _reveal(self, session, who, resource, data: dict, case_id: str | None, log: bool = True) -> dict:
+        """`data` for `who`: restricted values revealed to a role the policy gives `restricted.view`
+        (and the read logged), hidden for anyone else."""
+        from .restricted import is_sealed, shown
+
+        if not any(is_sealed(v) for v in data.values()):
+            return data
+        allowed = who.may("restricted.view", resource)
+        out, revealed = shown(data, self.vault() if allowed else None)
+        if revealed and log:
+            self.log(session, who, "restricted_viewed", "restricted.view", str(resource), "ok", case_id=case_id,
+                     message="fields: " + ", ".join(sorted(revealed)))
+        return out
+
     def retention(self, due_only: bool = False) -> list:
         """Closed cases in the caller's scope with the end of their term (RetentionItem), soonest first."""
         from .purge import retention_items

@@ -48,13 +48,14 @@ ABILITIES: dict[str, str] = {
     "case.purge": "erase",
     "register.view": "view the processing register of",
     "audit.anchor": "anchor",
+    "restricted.view": "read the restricted (special category) fields of",
 }
 # What a refusal names when the check came before the resource was known ("may not complete tasks").
 ANY_RESOURCE = {"task": "tasks", "case": "cases", "process": "processes", "audit": "case histories",
                 "message": "messages", "external": "external tasks", "incident": "cases",
                 "report": "monitoring figures", "users": "", "regions": "", "access": "", "worker": "timers",
                 "demo": "this database",
-                "retention": "cases", "register": "processes"}
+                "retention": "cases", "register": "processes", "restricted": "cases"}
 # Abilities that apply to the tasks of certain lanes only; the others apply to a whole gemeente.
 LANE_BOUND = frozenset({"task.list", "task.view", "task.complete", "task.claim"})
 
@@ -63,8 +64,9 @@ CASEWORKER = frozenset({"task.list", "task.view", "task.complete", "task.claim",
                         "case.note"})
 EXECUTOR = frozenset({"task.list", "task.view", "task.complete", "task.claim"})
 BUILT_IN: dict[str, frozenset[str]] = {
+    # restricted.view: the special categories (health) of a case, e.g. why someone could not sign.
     "coordinator": CASEWORKER | {"task.takeover", "external.list", "incident.list", "case.retry", "case.cancel",
-                                 "report.view"},
+                                 "report.view", "restricted.view"},
     "auditor": frozenset({"audit.verify", "audit.replay", "audit.export", "case.list", "case.view",
                           "process.list", "access.read", "incident.list", "report.view", "audit.anchor",
                           "retention.view", "register.view"}),
