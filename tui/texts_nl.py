@@ -103,6 +103,7 @@ TEXTS: dict[str, str] = {
     "status.running": "Lopend",
     "status.completed": "Afgerond",
     "status.error": "Storing",
+    "status.erased": "Gewist",
     "new_case.process": "Proces",
     "new_case.gemeente": "Gemeente",
     "new_case.started": "Zaak {case_id} is gestart.",
@@ -270,6 +271,7 @@ TEXTS: dict[str, str] = {
     "event.incident_resolved": "Storing opgelost",
     "event.retry_failed": "Opnieuw geprobeerd, mislukt",
     "event.case_cancelled": "Zaak beëindigd",
+    "event.case_erased": "Persoonsgegevens gewist (AVG)",
     "event.case_completed": "Zaak afgerond",
     # New case
     "new_case.no_processes": "Er is geen proces dat u kunt starten. Zet eerst een proces klaar met 'traject deploy'.",
