@@ -22,6 +22,7 @@ from .guard import Guarded
 from .incidents import IncidentMethods
 from .inputs import check_data
 from .integration import IntegrationMethods
+from .migration import MigrationMethods
 from .monitoring import MonitoringMethods
 from .privacy import PrivacyMethods
 from .rights import Resource
@@ -70,7 +71,7 @@ class Batch:
 
 
 class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods, MonitoringMethods,
-             PrivacyMethods):
+             MigrationMethods, PrivacyMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):

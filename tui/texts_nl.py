@@ -272,6 +272,7 @@ TEXTS: dict[str, str] = {
     "event.retry_failed": "Opnieuw geprobeerd, mislukt",
     "event.case_cancelled": "Zaak beëindigd",
     "event.case_erased": "Persoonsgegevens gewist (AVG)",
+    "event.case_migrated": "Naar nieuwe procesversie",
     "event.case_completed": "Zaak afgerond",
     # New case
     "new_case.no_processes": "Er is geen proces dat u kunt starten. Zet eerst een proces klaar met 'traject deploy'.",

@@ -24,6 +24,7 @@ ABILITIES: dict[str, str] = {
     "case.start": "start a case of",
     "case.retry": "retry",
     "case.cancel": "cancel",
+    "case.migrate": "migrate",
     "process.list": "list processes",
     "process.validate": "validate",
     "process.test": "test",
@@ -77,8 +78,10 @@ BUILT_IN: dict[str, frozenset[str]] = {
                      "access.read", "process.list"}),
     # A beleidsmedewerker: the monitoring figures and reports of a gemeente (counts only, no dossiers).
     "beleid": frozenset({"report.view", "process.list"}),
+    # A process designer deploys a fixed version and moves the running cases of their gemeenten onto it;
+    # reads the processing register (it changes when a form gains a field).
     "ontwerper": frozenset({"process.validate", "process.test", "process.deploy", "process.list",
-                            "register.view"}),
+                            "case.migrate", "register.view"}),
     # The beheerder runs `traject purge --due` by hand where no worker does.
     "beheerder": frozenset({"users.list", "users.manage", "regions.list", "regions.manage", "access.read",
                             "worker.run", "demo.seed", "process.list", "retention.view", "case.purge"}),
