@@ -3,7 +3,7 @@ same code paths on small sizes in well under a minute. Writes JSON and prints Ma
 
     python -m bench                 full run -> bench/results/latest.json
     python -m bench --quick         quick run -> bench/results/quick.tmp (not kept)
-    python -m bench --readme        full run, and the tables into README.md's Performance section
+    python -m bench --readme        full run, and the tables into bench/README.md
     python -m bench --profile       cProfile of the lifecycle: top 15 cumulative -> bench/results/profile.txt
     python -m bench --only lifecycle,growth
     python -m bench --only verify    audit verify throughput (events/s) on 100,000 events
@@ -20,11 +20,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import growth, lifecycle, memory, population, report, startup, verify, worklist
+from . import growth, lifecycle, memory, monitoring, population, report, startup, verify, worklist
 from .common import REPO, machine_info
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("lifecycle", "worklist", "startup", "memory", "growth", "verify")
+SECTIONS = ("lifecycle", "worklist", "startup", "memory", "growth", "verify", "monitoring")
 
 
 class Config:
@@ -43,6 +43,7 @@ class Config:
         self.verify_events = 5_000 if quick else 100_000
         self.verify_templates = 20 if quick else 100
         self.verify_sample = 1_000 if quick else 5_000
+        self.monitoring_reps = 3 if quick else 5
         if smoke:  # every section, every code path of --quick, on the smallest sizes (tests/test_bench_smoke.py)
             self.lifecycle_cases, self.breakdown_cases, self.sizes, self.templates = 2, 2, (400,), 8
             self.due_cases, self.worklist_reps, self.startup_runs = 3, 3, 1
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="only profile the lifecycle (cProfile)")
     parser.add_argument("--only", help=f"comma-separated sections of {', '.join(SECTIONS)}")
     parser.add_argument("--out", type=Path, help="JSON file to write")
-    parser.add_argument("--readme", action="store_true", help="write the tables into README.md (full runs)")
+    parser.add_argument("--readme", action="store_true", help="write the tables into bench/README.md (full runs)")
     args = parser.parse_args(argv)
     if args.profile:
         return _profile(Config(args.quick))
@@ -83,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     print(tables)
     print(f"results: {out}", file=sys.stderr)
     if args.readme:
-        report.update_readme(REPO / "README.md", tables)
-        print("README.md: Performance tables updated", file=sys.stderr)
+        report.update_readme(REPO / "bench" / "README.md", tables)
+        print("bench/README.md: tables updated", file=sys.stderr)
     return 0
 
 
@@ -95,7 +96,7 @@ def _run(cfg: Config, only: set[str], results: dict) -> None:
         results["breakdown"] = lifecycle.breakdown(cfg.breakdown_cases)
     if "startup" in only:
         results["startup"] = {"none": startup.measure(None, cfg.startup_runs)}
-    if only & {"worklist", "startup", "memory"}:
+    if only & {"worklist", "startup", "memory", "monitoring"}:
         _population(cfg, only, results)
     if "growth" in only:
         _say(f"growth: history lengths {cfg.growth_lengths}")
@@ -127,6 +128,10 @@ def _population(cfg: Config, only: set[str], results: dict) -> None:
                 results.setdefault("startup", {})[str(size)] = startup.measure(pop.db_url, cfg.startup_runs)
                 results["startup"].setdefault("tui", {})[str(size)] = startup.tui(
                     pop.db_url, population.BENCH_USER, cfg.startup_runs)
+            if "monitoring" in only:
+                _say(f"monitoring at {size:,}: report and dashboard, {cfg.monitoring_reps} runs each")
+                results.setdefault("monitoring", {})[str(size)] = monitoring.measure(pop.db_url,
+                                                                                     cfg.monitoring_reps)
         if "memory" in only:  # last: the worker fires the due set's timers
             _say(f"memory at {cfg.sizes[-1]:,}: worklist process, worker --once")
             results["memory"] = {"open_cases": pop.open_cases(), "worklist_process": memory.worklist(pop),

@@ -1,8 +1,11 @@
 """Monitoring: `traject report`'s figures for one gemeente (GM0363) at N cases, and the smaller set a
 dashboard refresh asks (open per stage, overdue per role, near and past the deadline), through the Engine
-as a `beleid` user with that one gemeente (the rights clause is in every query).
+as a `beleid` user with that one gemeente (the rights clause is in every query); and the terminal app's
+whole dashboard refresh (Engine.dashboard: those figures and the overdue and deadline lists) as a
+coordinator of that gemeente.
 
-Run by hand: `python -m bench.monitoring [CASES]` (default 100,000); not part of `make bench` yet.
+Part of `make bench` (section "monitoring", at each population size); by hand:
+`python -m bench.monitoring [CASES]` (default 100,000).
 """
 from __future__ import annotations
 
@@ -18,18 +21,20 @@ from .population import GEMEENTE, create, grow
 
 DASHBOARD = ("open_cases_per_stage", "overdue_tasks_per_role", "near_deadline", "past_deadline")
 USER = "beleid_bench"
+COORDINATOR = "coord_bench"
 
 
 def measure(db_url: str, reps: int) -> dict:
     from engine import kpis
-    from engine.rights.visibility import case_clause
     from engine.service import build_engine
     from engine.settings import Settings
 
     admin = build_engine(Settings(db_url=db_url, user=BUILDER))
     admin.add_user(USER, ["beleid"], [GEMEENTE])
+    admin.add_user(COORDINATOR, ["coordinator"], [GEMEENTE])
     admin.db.dispose()
     engine = build_engine(Settings(db_url=db_url, user=USER, now=T0))
+    coordinator = build_engine(Settings(db_url=db_url, user=COORDINATOR, now=T0))
     start, end = T0 - timedelta(days=180), T0 + timedelta(days=1)
 
     def report():
@@ -37,15 +42,17 @@ def measure(db_url: str, reps: int) -> dict:
 
     def dashboard():
         with engine.command("report.view", write=False) as (session, who):
-            scope = kpis.Scope(case_clause(who, "report.view"), GEMEENTE, start, end, T0)
+            scope = kpis.scope_for(who, GEMEENTE, start, end, T0)
             return kpis.compute(session, scope, DASHBOARD)
 
     try:
         figures = {f.key: f.value for f in report().figures}
         return {"gemeente": GEMEENTE, "cases_started": figures["cases_started"],
-                "report": _time(report, reps), "dashboard_refresh": _time(dashboard, reps)}
+                "report": _time(report, reps), "dashboard_refresh": _time(dashboard, reps),
+                "dashboard_screen": _time(coordinator.dashboard, reps)}
     finally:
         engine.db.dispose()
+        coordinator.db.dispose()
 
 
 def _time(fn, reps: int) -> dict:

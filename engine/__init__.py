@@ -14,6 +14,7 @@ _EXPORTS = {
     "FormSpec": "views", "HistoryEntry": "views", "Incident": "views", "ProcessInfo": "views",
     "UserInfo": "views", "WorkItem": "views", "FormDraft": "views", "IncidentInfo": "views", "FieldLabel": "views",
     "identifier_formats": "identifiers",  # registers the bsn and vnummer form formats
+    "WorklistFilter": "views",
     "CaseVerification": "audit.views", "ReplayReport": "audit.views", "ReplayStep": "audit.views",
 }
 __all__ = sorted(_EXPORTS)

@@ -168,6 +168,7 @@ def _store(session: Session, ctx: CaseContext, case: Case, workflow, incident) -
     case.stage = instances.current_stage(workflow, case.stage)
     case.person_name, case.bsn = _person(data)
     case.deadline = _deadline(data)
+    case.facts = _facts(data)
     if incident:
         case.status = "error"
         case.incident = {"task": incident.task, "message": incident.message, "at": now.isoformat()}
@@ -219,6 +220,23 @@ def _person(data: dict) -> tuple[str | None, str | None]:
         name = " ".join(str(p) for p in (data.get("voornamen"), data.get("achternaam")) if p)
     bsn = data.get("bsn")
     return (str(name)[:200] if name else None), (str(bsn)[:20] if bsn else None)
+
+
+# The workflow data the monitoring figures count (engine/kpis.py) that no event field carries: scripts
+# and decision tables set them (pvt_intake: the obligation; pvt_duo_registratie: on time or not).
+FACTS = ("pvt_plichtig", "pvt_plicht_reden", "doelgroep", "datum_duo_registratie", "duo_binnen_termijn")
+
+
+def _facts(data: dict) -> dict | None:
+    """The FACTS present in `data`, as plain JSON values (a date as its ISO text); None when none is."""
+    facts = {}
+    for name in FACTS:
+        value = data.get(name)
+        if isinstance(value, bool | int | float | str):
+            facts[name] = value
+        elif isinstance(value, date):
+            facts[name] = value.isoformat()
+    return facts or None
 
 
 def _deadline(data: dict) -> datetime | None:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from . import assignment, drafts, follow_ups, notes
+from . import assignment, drafts, follow_ups, notes, saved_filters
 from .errors import NotFound
 from .rights import Resource
 from .rights.directory import resolve
@@ -16,7 +16,7 @@ from .rights.principal import task_resource
 from .rights.visibility import case_clause
 from .store import repo
 from .store.tables import Case, FollowUp, WorkItem
-from .views import FieldLabel, FormDraft, Incident, IncidentInfo
+from .views import FieldLabel, FormDraft, Incident, IncidentInfo, WorklistFilter
 
 
 class CaseworkMethods:
@@ -49,6 +49,23 @@ class CaseworkMethods:
         self._same_actor(actor)
         with self.command(None, Resource(f"task {task_id}")) as (session, who):
             return drafts.discard(session, task_id, who.name)
+
+    # -- saved worklist filters (a personal setting; not case data) -----------------------------------
+    def save_filter(self, wanted: WorklistFilter, actor: str | None = None) -> WorklistFilter:
+        """Store the worklist filter under its name for the acting user (the same name replaces it)."""
+        self._same_actor(actor)
+        with self.command("task.list", Resource(f"saved filter {wanted.name!r}")) as (session, who):
+            return saved_filters.save(session, who.name, wanted, self.clock())
+
+    def saved_filters(self, actor: str | None = None) -> list[WorklistFilter]:
+        self._same_actor(actor)
+        with self.command("task.list", Resource("saved filters"), write=False) as (session, who):
+            return saved_filters.list_for(session, who.name)
+
+    def delete_filter(self, name: str, actor: str | None = None) -> bool:
+        self._same_actor(actor)
+        with self.command("task.list", Resource(f"saved filter {name!r}")) as (session, who):
+            return saved_filters.remove(session, who.name, name)
 
     # -- notes -------------------------------------------------------------------------------------
     def add_note(self, case_id: str, text: str, actor: str | None = None, corrects: int | None = None) -> int:

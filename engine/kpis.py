@@ -3,7 +3,9 @@
 Every figure reads only the cases, work_items and events tables (never a stored workflow), filtered by the
 caller's scope clause (engine/rights/visibility.py), the gemeente, optionally the variant (process id) and
 the period [start, end). Figures about form data read the JSON of `task_completed` events, whose payload
-is {"task_id", "data": {form fields}}: the field names are those of the shipped forms (schemas/).
+is {"task_id", "data": {form fields}}: the field names are those of the shipped forms (schemas/). Figures
+about what scripts and decision tables set (the PVT obligation, DUO on time) read the case row's `facts`,
+copied from the workflow data at every step (engine/cases.py, FACTS).
 """
 from __future__ import annotations
 
@@ -11,11 +13,13 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, select
 
 from .store.tables import Case, Event, WorkItem
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NEAR_DEADLINE = timedelta(weeks=8)  # the klantmanager's first reminder (pvt_termijnbewaking)
 
 
@@ -24,11 +28,22 @@ class Scope:
     """Which rows a figure counts: `visible` is the rights clause on Case.gemeente."""
 
     visible: object
-    gemeente: str
+    gemeente: str | None  # None: every gemeente the rights clause lets through (the dashboard)
     start: datetime
     end: datetime
     now: datetime
     process_id: str | None = None
+    # The same rights clause on WorkItem.gemeente: work-item figures then need no join with cases (a work
+    # item carries its case's gemeente), and the worklist index covers them. None: join with cases.
+    visible_items: object = None
+
+
+def scope_for(who, gemeente, start, end, now, process_id=None, ability: str = "report.view") -> Scope:
+    """The Scope of `who`'s grants with `ability`, the rights clause on cases and on work items."""
+    from .rights.visibility import case_clause
+
+    return Scope(case_clause(who, ability), gemeente, start, end, now, process_id,
+                 case_clause(who, ability, column=WorkItem.gemeente))
 
 
 @dataclass(frozen=True)
@@ -51,11 +66,23 @@ class Kpi:
     # Or a SUM over the period's events: every such figure is computed in one shared pass (one scan
     # of the events instead of one per figure).
     tally: Callable[[], object] | None = None
+    # Or read off the running cases' state, per stage {stage: CaseState}: one query (served by the
+    # index ix_cases_monitor alone) for every such figure.
+    state: Callable[[dict], tuple] | None = None
+
+
+@dataclass(frozen=True)
+class CaseState:
+    running: int
+    near_deadline: int
+    past_deadline: int
 
 
 def _cases(scope: Scope):
     """The scope's conditions on the cases table."""
-    terms = [scope.visible, Case.gemeente == scope.gemeente]
+    terms = [scope.visible]
+    if scope.gemeente:
+        terms.append(Case.gemeente == scope.gemeente)
     if scope.process_id:
         terms.append(Case.process_id == scope.process_id)
     return and_(*terms)
@@ -68,7 +95,10 @@ def _events(scope: Scope, *conditions):
 
 
 def _field(name: str):
-    return Event.data["data"][name]
+    # One JSON path (json_extract(data, '$."data"."name"'), PostgreSQL #>>) instead of data['data'][name],
+    # which SQLite compiles to an extract, a re-quote and a second extract per row: a report's event
+    # figures took twice as long.
+    return Event.data[("data", name)]
 
 
 def _completed_with(name: str):
@@ -116,30 +146,72 @@ def no_show_rate(session, scope):
     return (round(100 * counts.get("no_show", 0) / total, 1) if total else None), counts
 
 
-def open_cases_per_stage(session, scope):
+def case_state(session, scope) -> dict[str, CaseState]:
+    """The running cases per stage, with how many are near and past their legal deadline: one grouped
+    query over the index (gemeente, status, stage, deadline, process_id), never the wide case rows."""
     stage = func.coalesce(Case.stage, "-")
-    query = (select(stage, func.count()).where(_cases(scope), Case.status == "running").group_by(stage))
+    near = and_(Case.deadline >= scope.now, Case.deadline < scope.now + NEAR_DEADLINE)
+    query = (select(stage, func.count(), _count_if(near), _count_if(Case.deadline < scope.now))
+             .where(_cases(scope), Case.status == "running").group_by(stage))
+    return {str(k): CaseState(int(n), int(a), int(b)) for k, n, a, b in session.execute(query)}
+
+
+def open_cases_per_stage(state):
+    breakdown = {k: v.running for k, v in state.items()}
+    return sum(breakdown.values()), breakdown
+
+
+def near_deadline(state):
+    return sum(v.near_deadline for v in state.values()), {}
+
+
+def past_deadline(state):
+    return sum(v.past_deadline for v in state.values()), {}
+
+
+def _fact(name: str):
+    return Case.facts[name]
+
+
+def _dutch_day(moment: datetime) -> str:
+    """The Dutch calendar day of `moment` (the period's bounds are Dutch midnights), as ISO text."""
+    return moment.astimezone(AMSTERDAM).date().isoformat()
+
+
+def pvt_plichtig(session, scope):
+    doelgroep = func.coalesce(_fact("doelgroep").as_string(), "-")
+    query = (select(doelgroep, func.count())
+             .where(_cases(scope), Case.created_at >= scope.start, Case.created_at < scope.end,
+                    _fact("pvt_plichtig").as_boolean().is_(True))
+             .group_by(doelgroep))
     breakdown = {str(k): n for k, n in session.execute(query)}
     return sum(breakdown.values()), breakdown
+
+
+def duo_on_time(session, scope):
+    registered = _fact("datum_duo_registratie").as_string()
+    on_time = _fact("duo_binnen_termijn").as_boolean()
+    query = (select(_count_if(on_time.is_(True)), _count_if(on_time.is_(False)))
+             .where(_cases(scope), registered >= _dutch_day(scope.start), registered < _dutch_day(scope.end)))
+    yes, no = (int(n) for n in session.execute(query).one())
+    total = yes + no
+    return (round(100 * yes / total, 1) if total else None), {"op_tijd": yes, "te_laat": no}
 
 
 def overdue_tasks_per_role(session, scope):
     role = func.coalesce(WorkItem.role, "-")
-    query = (select(role, func.count()).join(Case, Case.id == WorkItem.case_id)
-             .where(_cases(scope), WorkItem.due_at < scope.now).group_by(role))
+    if scope.visible_items is not None:  # the work item's own gemeente: the worklist index covers it
+        terms = [scope.visible_items, WorkItem.due_at < scope.now]
+        if scope.gemeente:
+            terms.append(WorkItem.gemeente == scope.gemeente)
+        if scope.process_id:
+            terms.append(WorkItem.process_id == scope.process_id)
+        query = select(role, func.count()).where(*terms).group_by(role)
+    else:
+        query = (select(role, func.count()).join(Case, Case.id == WorkItem.case_id)
+                 .where(_cases(scope), WorkItem.due_at < scope.now).group_by(role))
     breakdown = {str(k): n for k, n in session.execute(query)}
     return sum(breakdown.values()), breakdown
-
-
-def near_deadline(session, scope):
-    query = select(Case.id).where(_cases(scope), Case.status == "running", Case.deadline >= scope.now,
-                                  Case.deadline < scope.now + NEAR_DEADLINE)
-    return _count(session, query), {}
-
-
-def past_deadline(session, scope):
-    query = select(Case.id).where(_cases(scope), Case.status == "running", Case.deadline < scope.now)
-    return _count(session, query), {}
 
 
 KPIS: tuple[Kpi, ...] = (
@@ -160,26 +232,39 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("duo_registered", "Geregistreerd bij DUO", "Completed tasks in the period with "
         "datum_duo_registratie (form pvt-duo-registratie).", "count",
         tally=lambda: _count_if(_completed_with("datum_duo_registratie"))),
+    Kpi("pvt_plichtig", "PVT-plichtig", "Cases started in the period whose intake found the PVT obligation: "
+        "case data pvt_plichtig = true (set by the pvt_plicht decision table, or by hand after a refused "
+        "exemption), per doelgroep; a case still before that decision, or exempted, is not counted.",
+        "count", pvt_plichtig),
+    Kpi("duo_on_time", "DUO-registratie binnen 10 werkdagen (%)", "Cases whose DUO registration date "
+        "(case data datum_duo_registratie, a Dutch day) falls in the period: share with duo_binnen_termijn "
+        "= true, which the process sets when that date is at most 10 working days after the signing "
+        "(Dutch holidays excluded); breakdown op_tijd / te_laat. Cases without duo_binnen_termijn are "
+        "not counted.", "percent", duo_on_time),
     Kpi("open_cases_per_stage", "Lopende trajecten per fase", "Cases with status running now, per stage "
-        "(not bound to the period).", "count", open_cases_per_stage),
+        "(not bound to the period).", "count", state=open_cases_per_stage),
     Kpi("overdue_tasks_per_role", "Te late taken per rol", "Open work items whose due date is before now, "
         "per role (lane).", "count", overdue_tasks_per_role),
     Kpi("near_deadline", "Bijna over de termijn", "Running cases whose legal deadline (Wi2013: 1 year, "
-        "Wi2021: the inburgering term) falls within the next 8 weeks.", "count", near_deadline),
+        "Wi2021: the inburgering term) falls within the next 8 weeks.", "count", state=near_deadline),
     Kpi("past_deadline", "Termijn verstreken", "Running cases whose legal deadline is before now.",
-        "count", past_deadline),
+        "count", state=past_deadline),
 )
 
 
 def compute(session, scope: Scope, keys: tuple[str, ...] | None = None) -> list[Figure]:
-    """Every figure (or those named) for the scope: the tallies in one pass, the others a query each."""
+    """Every figure (or those named) for the scope: the tallies in one pass over the events, the state
+    figures in one query over the cases, the others a query each."""
     wanted = [k for k in KPIS if keys is None or k.key in keys]
     tallied = tallies(session, scope, tuple(k for k in wanted if k.tally))
+    state = case_state(session, scope) if any(k.state for k in wanted) else {}
     figures = []
     for kpi in wanted:
         if kpi.tally:
             value = tallied[kpi.key]
             value, breakdown = (round(float(value), 2) if kpi.unit == "hours" else int(value)), {}
+        elif kpi.state:
+            value, breakdown = kpi.state(state)
         else:
             value, breakdown = kpi.compute(session, scope)
         figures.append(Figure(kpi.key, kpi.title, kpi.rule, kpi.unit, value, breakdown))

@@ -11,7 +11,6 @@ from datetime import datetime
 from . import budget, kpis
 from .errors import InvalidInput
 from .rights import Resource
-from .rights.visibility import case_clause
 
 
 @dataclass(frozen=True)
@@ -56,14 +55,14 @@ class MonitoringMethods:
         resource = Resource(f"the figures of {gemeente}", gemeente)
         with self.command("report.view", resource, write=False) as (session, who):
             now = self.clock()
-            scope = kpis.Scope(case_clause(who, "report.view"), gemeente, start, end, now, process_id)
-            return MonitoringReport(
-                gemeente, process_id, start, end, now, kpis.compute(session, scope),
-                budget.costs(session, scope, rates), budget.vergunninghouders(session, scope),
-                rates.budget_per_vergunninghouder)
+            scope = kpis.scope_for(who, gemeente, start, end, now, process_id)
+            lines, vergunninghouders = budget.costs(session, scope, rates)
+            return MonitoringReport(gemeente, process_id, start, end, now, kpis.compute(session, scope), lines,
+                                    vergunninghouders, rates.budget_per_vergunninghouder)
 
-    def plan_van_aanpak(self, process_id: str, fmt: str = "md", rates_path=None) -> str:
-        """The plan van aanpak of the newest deployed version of `process_id`, as Markdown or HTML."""
+    def plan_van_aanpak(self, process_id: str, fmt: str = "md", rates_path=None) -> str | bytes:
+        """The plan van aanpak of the newest deployed version of `process_id`, as Markdown, HTML (text) or
+        PDF (bytes)."""
         from . import plan_render
         from .errors import NotFound
         from .store import repo
@@ -73,5 +72,5 @@ class MonitoringMethods:
             definition = repo.latest_definition(session, process_id)
             if definition is None:
                 raise NotFound(f"process '{process_id}' is not deployed (see traject processes)")
-            render = plan_render.to_html if fmt == "html" else plan_render.to_markdown
+            render = {"html": plan_render.to_html, "pdf": plan_render.to_pdf}.get(fmt, plan_render.to_markdown)
             return render(definition, rates.of(process_id))

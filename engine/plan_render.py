@@ -64,3 +64,42 @@ def to_html(definition, rates) -> str:
                 body.append(f"<p>{html.escape(line)}</p>")
     return ('<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Plan van aanpak</title></head>'
             f"<body>{''.join(body)}</body></html>\n")
+
+
+def to_pdf(definition, rates) -> bytes:
+    """The same plan as a PDF (fpdf2: pure Python, no browser or system libraries on the server)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_title(_latin(f"Plan van aanpak: {definition.name}"))
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(0, 8, _latin(f"Plan van aanpak: {definition.name}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(0, 6, _latin(f"Proces {definition.process_id}, versie {definition.version}."),
+                   new_x="LMARGIN", new_y="NEXT")
+    for heading, lines in sections(definition, rates):
+        pdf.ln(3)
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.multi_cell(0, 7, _latin(heading), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+        for line in lines:
+            item = line.lstrip()
+            indent = (len(line) - len(item)) // 2
+            text = f"- {item[2:]}" if item.startswith("- ") else item
+            pdf.set_x(pdf.l_margin + 5 * indent)
+            pdf.multi_cell(0, 5, _latin(text), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _latin(text: str) -> str:
+    """PDF core fonts cover Latin-1 (Dutch included); other characters become their nearest ASCII."""
+    import unicodedata
+
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2192", "->").replace("\u20ac", "EUR")
+    text = text.replace("\u2018", "'").replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+    if all(ord(c) < 256 for c in text):
+        return text
+    return "".join(c if ord(c) < 256 else (unicodedata.normalize("NFKD", c).encode("latin-1", "ignore").decode(
+        "latin-1") or "?") for c in text)

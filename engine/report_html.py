@@ -12,10 +12,13 @@ td,th{border:1px solid #bbb;padding:.3em .6em;text-align:left}figure{margin:1em 
 def _chart(title: str, values: dict[str, float], people: bool = True) -> str:
     """A bar chart as inline SVG; counts of people under 5 are left out (their bar would show them)."""
     import pygal
+    import pygal.style
 
     # js=[]: pygal's SVG otherwise links its tooltip script from a CDN; the report must work offline.
     chart = pygal.Bar(js=[], disable_xml_declaration=True, show_legend=False, height=300, width=600,
-                      title=title, print_values=True)
+                      title=title, print_values=True,
+                      no_data_text="Geen gegevens (groepen kleiner dan 5 worden niet getoond)",
+                      style=pygal.style.DefaultStyle(no_data_font_size=16))
     labels, data = [], []
     for label, value in values.items():
         labels.append(str(label))

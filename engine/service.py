@@ -17,6 +17,7 @@ from .admin import AdminMethods
 from .bundle import collect
 from .casework import CaseworkMethods
 from .clock import Clock, fixed_clock
+from .dashboard import DashboardMethods
 from .errors import ClockBehind, Conflict, DatabaseUnavailable, InvalidInput, NotAllowed, NotFound
 from .guard import Guarded
 from .incidents import IncidentMethods
@@ -71,7 +72,7 @@ class Batch:
 
 
 class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods, MonitoringMethods,
-             MigrationMethods, PrivacyMethods):
+             MigrationMethods, DashboardMethods, PrivacyMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):
@@ -281,6 +282,8 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
 
     def show_case(self, case_id: str) -> CaseDetail:
         cases, forms, instances = _runtime()
+        from .case_path import case_path
+
         with self.command("case.view", Resource(f"case {case_id}")) as (session, who):
             case = session.get(Case, case_id)
             if case is None:
@@ -289,8 +292,9 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             who.require("case.view", resource)
             workflow = cases.load_for_reading(session, self._ctx(who.name), case)
             events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.seq))
+            titles = instances.element_labels(workflow.spec, workflow.subprocess_specs)  # task ids -> names
             self.log(session, who, "dossier_viewed", "case.view", resource.label, "ok", case_id=case_id)
-            history = [_history(e, self._version_of(session, e.definition_id)) for e in events]
+            history = [_history(e, self._version_of(session, e.definition_id), titles) for e in events]
             return CaseDetail(
                 summary=self._summary(session, case),
                 data=self._reveal(session, who, resource, _json_safe(instances.case_data(workflow)), case_id),
@@ -299,6 +303,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
                 incident=_incident(case),
                 waiting_timers=tuple(instances.waiting_timers(workflow)),
                 waiting_for=tuple(_waiting_for(workflow)),
+                path=case_path(workflow),
             )
 
     def visited_nodes(self, case_id: str) -> set[tuple[str, str]]:
@@ -408,9 +413,10 @@ def _waiting_for(workflow) -> list[str]:
     return waiting_for(workflow)
 
 
-def _history(event: Event, version: int | None) -> HistoryEntry:
+def _history(event: Event, version: int | None, titles: dict | None = None) -> HistoryEntry:
+    title = (titles or {}).get(event.task, (None,))[0] if event.task else None
     return HistoryEntry(seq=event.seq, type=event.type, task=event.task, actor=event.actor, at=event.at,
-                        data=event.data, definition_version=version, hash=event.hash)
+                        data=event.data, definition_version=version, hash=event.hash, title=title)
 
 
 def _incident(case: Case) -> Incident | None:

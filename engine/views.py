@@ -106,6 +106,7 @@ class HistoryEntry:
     data: dict | None
     definition_version: int | None = None
     hash: str = ""
+    title: str | None = None  # the task's name in the process ("PIP opstellen en vaststellen")
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -146,6 +147,22 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
+class PathStep:
+    """One line of a case's path through its process (engine/case_path.py). `state`: done, current,
+    waiting, error, or ahead: next (follows for certain), default (a gateway's default flow), possible."""
+
+    depth: int  # 0 in the case's own process, 1 inside a call activity, ...
+    kind: str  # task | part (call activity, subprocess) | wait (timer, message) | end (a named outcome)
+    title: str
+    role: str | None
+    state: str
+    times: int = 1  # done this many times in a row (a loop)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     summary: CaseSummary
     data: dict
@@ -154,6 +171,7 @@ class CaseDetail:
     incident: Incident | None = None
     waiting_timers: tuple[datetime, ...] = field(default_factory=tuple)
     waiting_for: tuple[str, ...] = field(default_factory=tuple)  # messages, signals, timers, external tasks
+    path: tuple[PathStep, ...] = field(default_factory=tuple)  # where the case is in its process
 
     def to_json(self) -> dict[str, Any]:
         out = self.summary.to_json()
@@ -164,6 +182,7 @@ class CaseDetail:
             "incident": self.incident.to_json() if self.incident else None,
             "waiting_timers": [_iso(t) for t in self.waiting_timers],
             "waiting_for": list(self.waiting_for),
+            "path": [step.to_json() for step in self.path],
         })
         return out
 
@@ -308,3 +327,17 @@ class FieldLabel:
     def option_title(self, value: Any) -> str | None:
         key = json.dumps(value)
         return next((title for option, title in self.options if option == key), None)
+
+
+@dataclass(frozen=True)
+class WorklistFilter:
+    """A worklist filter a user saved under a name (engine/saved_filters.py)."""
+
+    name: str
+    view: str = "team"  # team | mine
+    stage: str | None = None
+    role: str | None = None
+    search: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)

@@ -128,3 +128,73 @@ def test_a_user_without_the_ability_is_refused(monitored):
 def test_bad_input_is_one_line(monitored, args, message):
     result = monitored("report", "--gemeente", "GM0001", *args, now=NOW)
     assert result.code == 2 and message in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_pvt_plichtig_and_duo_on_time_from_the_case_data(cli, make_engine):
+    """What the scripts and decision tables set (pvt_plichtig; duo_binnen_termijn, as pvt_duo_registratie
+    computes it) is case data, not an event field: counted from the case row's facts. Worked out by hand:
+      d1 GM0001 started 01-05, plichtig, asielstatushouder; DUO 01-30 on time
+      d2 GM0001 started 01-06, plichtig, gezinsmigrant;     DUO 02-20 late
+      d3 GM0001 started 01-07, exempted (pvt_plichtig false)            -> not plichtig
+      d4 GM0001 started 01-08, the obligation not decided yet            -> not plichtig
+      d5 GM0001 started 2025-12-20 (before the period), plichtig; DUO 01-15 on time: DUO counts, plicht not
+      d6 GM0002 plichtig, DUO on time: another gemeente, counts nowhere
+      d7 GM0001 started 01-09, plichtig, asielstatushouder; DUO 2026-04-02 on time: after the period
+    pvt_plichtig 3: asielstatushouder d1 d7 (d7 started in the period; its DUO date is after it),
+      gezinsmigrant d2. DUO on time: 2 of 3 registrations in the period (d1 d5 on time, d2 late) = 66.7 %
+    """
+    from datetime import UTC, datetime
+
+    cli.ok("deploy", BPMN)
+
+    def traject(gemeente, day, duo_day=None, on_time=None, **data):
+        case_id = _start(cli, gemeente, day, deadline="2027-01-01", **data)
+        if duo_day:
+            _do(cli, case_id, day, aanwezig="aanwezig")
+            _do(cli, case_id, day, resultaat="voldaan", datum_ondertekening=day)
+            _do(cli, case_id, duo_day, datum_duo_registratie=duo_day, duo_binnen_termijn=on_time)
+
+    traject("GM0001", "2026-01-05", "2026-01-30", True, pvt_plichtig=True, doelgroep="asielstatushouder")
+    traject("GM0001", "2026-01-06", "2026-02-20", False, pvt_plichtig=True, doelgroep="gezinsmigrant")
+    traject("GM0001", "2026-01-07", pvt_plichtig=False, doelgroep="asielstatushouder")
+    traject("GM0001", "2026-01-08", doelgroep="asielstatushouder")
+    traject("GM0001", "2025-12-20", "2026-01-15", True, pvt_plichtig=True, doelgroep="gezinsmigrant")
+    traject("GM0002", "2026-01-05", "2026-01-20", True, pvt_plichtig=True, doelgroep="asielstatushouder")
+    traject("GM0001", "2026-01-09", "2026-04-02", True, pvt_plichtig=True, doelgroep="asielstatushouder")
+    engine = make_engine(now="2026-04-10T09:00:00Z")
+    report = engine.monitoring_report("GM0001", datetime(2025, 12, 31, 23, tzinfo=UTC),
+                                      datetime(2026, 3, 31, 22, tzinfo=UTC))  # Dutch days 01-01 .. 03-31
+    got = {f.key: (f.value, f.breakdown) for f in report.figures}
+    assert got["pvt_plichtig"] == (3, {"asielstatushouder": 2, "gezinsmigrant": 1})
+    assert got["duo_on_time"] == (66.7, {"op_tijd": 2, "te_laat": 1})
+
+
+def test_the_dashboard_of_a_coordinator_a_beleid_user_and_a_trainer(monitored, db_url):
+    """Engine.dashboard over the fixture above at 2026-03-01: the state figures as in the hand count, and
+    the lists behind them: c3's attendance task (due 02-04) overdue; c5 (02-15, passed) then c3 (03-20)."""
+    from grants import TEST_POLICY_PATH
+
+    from engine.clock import parse_now
+    from engine.errors import NotAllowed
+    from engine.service import build_engine
+    from engine.settings import Settings
+
+    def make_engine(now, user):  # only the grants added below (the make_engine fixture grants everything)
+        return build_engine(Settings(db_url=db_url, user=user, now=parse_now(now), policy_path=TEST_POLICY_PATH))
+
+    monitored.ok("users", "add", "cor", "--role", "coordinator", "--gemeente", "GM0001")
+    monitored.ok("users", "add", "bea", "--role", "beleid", "--gemeente", "GM0001")
+    monitored.ok("users", "add", "kees", "--role", "trainer", "--gemeente", "GM0001")
+    board = make_engine(now=NOW, user="cor").dashboard()
+    assert {f.key: f.value for f in board.figures} == {"open_cases_per_stage": 3, "overdue_tasks_per_role": 1,
+                                                       "near_deadline": 1, "past_deadline": 1}
+    assert [(t.gemeente, t.role, t.due.date().isoformat()) for t in board.overdue] == [("GM0001", "trainer",
+                                                                                        "2026-02-04")]
+    assert [c.deadline.date().isoformat() for c in board.near_deadline] == ["2026-02-15", "2026-03-20"]
+    figures_only = make_engine(now=NOW, user="bea").dashboard("GM0001")
+    assert figures_only.figure("past_deadline").value == 1 and not figures_only.lists_shown
+    assert figures_only.overdue == [] and figures_only.near_deadline == []
+    with pytest.raises(NotAllowed):
+        make_engine(now=NOW, user="kees").dashboard()
+    with pytest.raises(NotAllowed):
+        make_engine(now=NOW, user="cor").dashboard("GM0002")

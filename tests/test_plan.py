@@ -64,6 +64,28 @@ def test_html_plan_and_unknown_process(deployed, tmp_path):
     assert missing.code == 2 and "not deployed" in missing.err
 
 
+def test_pdf_plan_holds_the_same_steps_as_the_markdown(deployed, tmp_path):
+    import re
+    import zlib
+
+    out = tmp_path / "plan.pdf"
+    assert deployed("plan", "pvt_a_klein_intern", "--format", "pdf").code == 2  # a PDF needs --out
+    assert deployed("plan", "pvt_a_klein_intern", "--format", "pdf", "--out", str(out)).code == 0
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S)
+    content = b"".join(zlib.decompress(s) if s[:1] == b"x" else s for s in streams).decode("latin-1")
+    # The shown text: the strings of the text operators, lines joined (a long line wraps at a space).
+    text = " ".join(re.findall(r"\((.*?)\) Tj", content)).replace("\\(", "(").replace("\\)", ")")
+    markdown = _plan(deployed, "pvt_a_klein_intern")
+    steps = [line.split(": ", 1)[1] for line in markdown.splitlines() if line.lstrip().startswith("- taak: ")]
+    assert len(steps) > 5
+    for step in steps:
+        assert step in text, step
+    for heading in ("Stappen in volgorde", "Verwachte kosten"):
+        assert heading in text
+
+
 def test_plan_needs_process_list(deployed):
     deployed.ok("users", "add", "kees", "--role", "worker", "--all")
     refused = deployed("plan", "pvt_a_klein_intern", user="kees")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -72,3 +74,45 @@ def test_csv_goes_to_stdout(demo):
     lines = result.out.splitlines()
     assert lines[0] == "section,key,title,value,unit"
     assert any(line.startswith("kpi,cases_started,") for line in lines)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def _colourful_pixels(png) -> int:
+    """Pixels of a clear colour (charts), as against the report's black, grey and white text and tables."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        rgb = image.convert("RGB")
+        pixels = rgb.get_flattened_data() if hasattr(rgb, "get_flattened_data") else rgb.getdata()
+        return sum(1 for r, g, b in pixels if max(r, g, b) - min(r, g, b) > 60)
+
+
+def _screenshot(page, png) -> None:
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    "--window-size=1000,3000", f"--screenshot={png}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs a headless Chromium (Debian package chromium)")
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_html_report_renders_its_charts_in_a_browser(cli, tmp_path):
+    # Enough people that a gemeente's stages hold groups of 5 or more (smaller ones are not charted).
+    assert cli("demo", "--people", "90").code == 0
+    engine = create_engine(cli.db_url)
+    with engine.connect() as conn:
+        people = conn.execute(text("SELECT gemeente FROM cases")).all()
+    engine.dispose()
+    page = tmp_path / "raad.html"
+    result = cli("report", "--gemeente", _busiest(people), "--from", "2000-01-01", "--to", "2100-12-31",
+                      "--format", "html", "--out", str(page))
+    assert result.code == 0, result.err
+    without_charts = tmp_path / "zonder.html"
+    without_charts.write_text(re.sub(r"<svg.*?</svg>", "", page.read_text(encoding="utf-8"), flags=re.S),
+                              encoding="utf-8")
+    _screenshot(page, tmp_path / "raad.png")
+    _screenshot(without_charts, tmp_path / "zonder.png")
+    # The charts are the page's colour: thousands of coloured pixels with them, next to none without.
+    assert _colourful_pixels(tmp_path / "raad.png") > 5000
+    assert _colourful_pixels(tmp_path / "zonder.png") < 500

@@ -22,7 +22,13 @@ def test_migrations_create_exactly_the_tables_of_the_model(db_url):
     db.ensure_migrated()
     assert db.current_revision() == HEAD_REVISION
     with db.sa_engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        # Alembic does not read ddl_if: an index the model keeps to one dialect is compared there only.
+        def for_this_dialect(obj, name, type_, reflected, compare_to):
+            only = getattr(getattr(obj, "_ddl_if", None), "dialect", None)
+            return reflected or only is None or only == conn.dialect.name
+
+        context = MigrationContext.configure(conn, opts={"include_object": for_this_dialect})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
     db.dispose()
 

@@ -98,13 +98,13 @@ def humanize(name: str | None) -> str:
     return text[:1].upper() + text[1:].lower() if text else name
 
 
-def event_text(event_type: str, task: str | None, data: dict | None) -> str:
-    """What happened, in a caseworker's words."""
+def event_text(event_type: str, task: str | None, data: dict | None, title: str | None = None) -> str:
+    """What happened, in a caseworker's words; `title`: the task's name in the process, when known."""
     key = f"event.{event_type}"
     data = data or {}
     if event_type == "note_added" and data.get("corrects"):
         key = "event.note_correction"
-    text = t(key, task=humanize(task), message=data.get("message", ""), text=data.get("text", ""),
+    text = t(key, task=title or humanize(task), message=data.get("message", ""), text=data.get("text", ""),
              seq=data.get("corrects", ""))
     return event_type.replace("_", " ") if text == key else text
 

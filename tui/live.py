@@ -1,5 +1,6 @@
 """Keeps the visible worklist live: a thread waits on the engine's ChangeFeed (PostgreSQL LISTEN/NOTIFY,
-SQLite `PRAGMA data_version`) and reloads the worklist page when a change touches it.
+SQLite `PRAGMA data_version`) and reloads the worklist page when a change touches it, or the dashboard
+(tui/screens/dashboard.py) on any change.
 
 A change touches the page when it is about a case shown on it or a gemeente shown on it (a new task
 there may belong on the page), when the page is empty, or when the feed cannot say (SQLite). Only the
@@ -53,9 +54,14 @@ class LiveWorklist:
             feed.close()
 
     def _refresh_if_touched(self, changes) -> None:
+        from tui.screens.dashboard import DashboardScreen
         from tui.screens.worklist import WorklistScreen
 
         screen = self.screen
+        if isinstance(screen, DashboardScreen):  # its figures count every case in scope: any change counts
+            if not screen.fetching:
+                screen.reload()
+            return
         if isinstance(screen, WorklistScreen) and not screen.fetching and self.user is not None \
                 and touches(changes, getattr(screen, "items", None) or []):
             screen.reload()

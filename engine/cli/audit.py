@@ -5,7 +5,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from .output import print_json, print_table
+from .output import print_json
 
 
 def _engine(settings):
@@ -129,20 +129,19 @@ def replay(args, settings) -> int:
     if args.json:
         print_json(report.to_json())
         return 0 if report.ok else 1
-    version = f"v{report.definition_version}" if report.definition_version is not None else "(version unknown)"
-    print(f"case {report.case_id}  {report.process_id or '-'} {version}, replayed on {report.replayed_on or '-'}")
-    print_table(["seq", "at", "actor", "type", "task", "status", "open tasks", "data"],
-                [(s.seq, s.at, s.actor, s.type, s.title or s.task, _status(s), _open(s), s.diff.keys_text())
-                 for s in report.steps])
+    from .replay_text import replay_lines, wrap
+
+    for line in replay_lines(report, _status):
+        print(line)
     for step in report.steps:
         for finding in (f for f in step.findings if f != report.divergence):
-            print(f"  {finding}")
+            print("\n".join(wrap(str(finding))))
         if step.note and step.status not in ("diverged",):
-            print(f"  event {step.seq}: {step.note}")
+            print("\n".join(wrap(f"event {step.seq}: {step.note}")))
     for finding in (f for f in report.verification.findings if f.seq is None):
-        print(f"  {finding}")
+        print("\n".join(wrap(str(finding))))
     if report.divergence:
-        print(f"diverges at event {report.divergence.seq}: {report.divergence.message}")
+        print("\n".join(wrap(f"diverges at event {report.divergence.seq}: {report.divergence.message}", "")))
     elif report.erased and report.verification.ok:
         print("erased: the case's personal data was erased (traject purge); its history is kept as hashes "
               "and verifies, but cannot be replayed")
@@ -153,16 +152,6 @@ def replay(args, settings) -> int:
 
 def _status(step) -> str:
     return step.status if step.verified or step.status != "ok" else "FINDING"
-
-
-def _open(step) -> str:
-    """Open tasks after the step, as `before -> after` when the step changed them; `?` if not replayed."""
-    if step.open_after is None:
-        return "?"
-    after = ", ".join(step.open_after) or "-"
-    if step.open_before is None or step.open_before == step.open_after:
-        return after
-    return f"{', '.join(step.open_before) or '-'} -> {after}"
 
 
 def export(args, settings) -> int:

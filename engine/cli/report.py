@@ -56,16 +56,21 @@ def add_parser(command) -> None:
 
 
 def plan(args, settings) -> int:
-    text = _engine(settings).plan_van_aanpak(args.process_id, fmt=args.format, rates_path=args.rates)
-    if not args.out:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return 0
     from pathlib import Path
 
     from ..errors import InvalidInput
 
+    if args.format == "pdf" and not args.out:
+        raise InvalidInput("--format pdf writes a file: give --out FILE")
+    text = _engine(settings).plan_van_aanpak(args.process_id, fmt=args.format, rates_path=args.rates)
+    if not args.out:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
     try:
-        Path(args.out).write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            Path(args.out).write_bytes(text)
+        else:
+            Path(args.out).write_text(text, encoding="utf-8")
     except OSError as err:
         raise InvalidInput(f"--out: cannot write {args.out}: {err.strerror or err}") from None
     return 0
@@ -75,6 +80,7 @@ def add_plan_parser(command) -> None:
     p = command("plan", plan, "write the plan van aanpak of a deployed variant (steps, roles, choices, "
                 "decision tables, expected cost) from its BPMN and DMN", json_flag=False)
     p.add_argument("process_id", metavar="PROCESS_ID")
-    p.add_argument("--format", choices=["md", "html"], default="md", help="output format (default md)")
+    p.add_argument("--format", choices=["md", "html", "pdf"], default="md", help="output format (default md; pdf "
+                   "needs --out)")
     p.add_argument("--out", metavar="FILE", help="write to FILE (default stdout)")
     p.add_argument("--rates", metavar="FILE", help="cost rates (TOML, as for traject report)")

@@ -101,6 +101,8 @@ class FormDataGenerator:
 
     def _string(self, schema: dict, name: str) -> str:
         fmt = schema.get("format")
+        if fmt == "date" and "einde" in name:  # the end of a term (DUO's inburgeringstermijn) lies ahead
+            return (self.today + timedelta(days=self.rng.randint(180, 900))).isoformat()
         if fmt == "date":
             return (self.today - timedelta(days=self.rng.randint(0, 200))).isoformat()
         if fmt == "date-time":

@@ -68,6 +68,16 @@ def install_row_security(conn) -> None:
     sync_privileges(conn)
 
 
+def install_owner_only(conn, table: str, owner_column: str) -> None:
+    """A personal table (saved filters): a login role sees and writes its own rows only; administrators,
+    who may act as another user, see all."""
+    _ensure_group(conn, USER_GROUP)
+    _ensure_group(conn, ADMIN_GROUP)
+    rule = f'("{owner_column}" = current_user OR pg_has_role(current_user, \'{ADMIN_GROUP}\', \'MEMBER\'))'
+    conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+    conn.execute(text(f"CREATE POLICY traject_owner ON {table} USING {rule} WITH CHECK {rule}"))
+
+
 def sync_privileges(conn) -> None:
     """Table privileges of the group roles on every table of the current schema (run after migrations,
     so tables that later migrations add are covered too)."""

@@ -207,7 +207,7 @@ async def test_dossier_shows_stage_deadline_tasks_and_history(db):
         tasks = table_rows(screen.query_one("#dossier-tasks", DataTable))
         assert tasks == [["Workshop plannen", "klantmanager", "06-03-2026 (nog 4 dagen)", "anna"]]
         history = table_rows(screen.query_one("#dossier-history", DataTable))
-        assert [row[2] for row in history] == ["Taak geclaimd: Plannen", "Taak afgerond: Intake", "Zaak gestart"]
+        assert [row[2] for row in history] == ["Taak geclaimd: Workshop plannen", "Taak afgerond: Intake", "Zaak gestart"]
         assert history[1][:2] == ["24-02-2026 10:58", "anna"]  # 09:58 UTC, shown in Amsterdam time
         await pilot.press("enter")  # opens the open task
         await settle(pilot)

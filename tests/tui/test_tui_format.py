@@ -37,6 +37,8 @@ def test_events_and_element_ids_read_as_words():
     assert humanize("Task_DuoRegistratie") == "Duo registratie"
     assert humanize("datum_vestiging") == "Datum vestiging"
     assert event_text("task_completed", "Task_Intake", None) == "Taak afgerond: Intake"
+    assert event_text("task_completed", "Task_PipVaststellen", None, "PIP opstellen en vaststellen") == \
+        "Taak afgerond: PIP opstellen en vaststellen"  # the name in the process, not the element id
     assert event_text("something_new", None, None) == "something new"
     i18n.set_language("en")
     assert event_text("case_started", None, None) == "Case started"

@@ -23,6 +23,7 @@ from tui.format import (
 )
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind, help_text
+from tui.widgets.case_path import render_path
 from tui.widgets.key_data import key_rows, render_rows
 from tui.widgets.row_table import RowTable
 from tui.widgets.stage_bar import StageBar
@@ -68,6 +69,9 @@ class DossierScreen(EngineScreen):
                 yield RowTable(t("action.open"), help_text("action.open"), id="dossier-tasks")
             else:
                 yield Static(t("dossier.no_tasks"), classes="muted")
+            if case.path:
+                yield Label(t("dossier.path"), classes="section")
+                yield Static(render_path(case.path), id="dossier-path")
             yield Label(t("dossier.history"), classes="section")
             yield DataTable(cursor_type="row", id="dossier-history")
             data = scalar_items(case.data, limit=40, labels=self.labels)
@@ -102,7 +106,7 @@ class DossierScreen(EngineScreen):
         history.add_columns(t("col.when"), t("col.who"), t("col.what"))
         technical = sees_technical(self.app.user)
         for entry in reversed(case.events):  # newest first
-            what = event_text(entry.type, entry.task, entry.data) if technical or entry.type != "incident_raised" \
+            what = event_text(entry.type, entry.task, entry.data, entry.title) if technical or entry.type != "incident_raised" \
                 else t("event.incident_raised_plain")
             history.add_row(fmt_datetime(entry.at), Text(entry.actor or "–"), Text(what))
         if not case.events:

@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from engine import CaseSummary, TaskFilter, UserInfo, WorkItem
+from engine import CaseSummary, TaskFilter, UserInfo, WorkItem, WorklistFilter
 from tui import column_plan as cp
 from tui.format import STAGES, fmt_short_date, mask_bsn, short_id, stage_label, urgency
 from tui.i18n import t
@@ -42,6 +42,9 @@ class Query:
         if self.view == MINE:  # a task waiting until a later follow-up date ("wachten tot") stays out
             return TaskFilter(assignee=user.name, waiting_until=now, **common)
         return TaskFilter(**common)  # the team: the engine lists only what this user's grants reach
+
+    def saved(self, name: str) -> WorklistFilter:
+        return WorklistFilter(name, self.view, self.stage, self.role, self.search)
 
 
 class WorklistScreen(EngineScreen):
@@ -92,7 +95,8 @@ class WorklistScreen(EngineScreen):
                     ("c", "claim", "action.claim"), ("d", "dossier", "action.dossier"),
                     ("v", "switch_view", "action.switch_view"), ("q", "quit", "action.quit"),
                     ("r", "refresh", "action.refresh"), ("t", "assign", "action.assign"),
-                    ("w", "follow_up", "action.follow_up")])
+                    ("w", "follow_up", "action.follow_up"), ("k", "dashboard", "action.dashboard"),
+                    ("f", "filters", "action.filters")])
         # r and t show from about 95 columns; all are in the palette.
         bind(self, [("escape", "leave_search", "action.back"), ("a", "audit", "action.audit"),
                     ("space", "mark", "action.mark")], show=False)
@@ -192,7 +196,7 @@ class WorklistScreen(EngineScreen):
     # Actions the user's grants do not allow are hidden from the footer and do nothing.
     ACTION_ABILITIES = {"audit": "audit.replay", "new_case": "case.start", "dossier": "case.view",
                         "claim": "task.claim", "assign": "task.takeover", "mark": "task.takeover",
-                        "follow_up": "task.claim"}
+                        "follow_up": "task.claim", "dashboard": "report.view", "filters": "task.list"}
 
     def check_action(self, action: str, parameters) -> bool | None:
         needed = self.ACTION_ABILITIES.get(action)
@@ -345,6 +349,11 @@ class WorklistScreen(EngineScreen):
 
         self.app.push_screen(CasePickerScreen())
 
+    def action_dashboard(self) -> None:
+        from tui.screens.dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen())
+
     def action_new_case(self) -> None:
         from tui.screens.new_case import NewCaseScreen
 
@@ -356,6 +365,13 @@ class WorklistScreen(EngineScreen):
             self.notify(t("worklist.no_selection"))
             return
         self.claim(item.id, release=item.assignee == user.name)
+
+    # ----------------------------------------------------------------- saved filters (f)
+    def action_filters(self) -> None:
+        from tui.screens.saved_filters import SavedFiltersModal, apply_filter
+
+        now = self.current_query()
+        self.app.push_screen(SavedFiltersModal(now.saved("")), lambda chosen: apply_filter(self, chosen))
 
     # ----------------------------------------------------------------- wachten tot
     def action_follow_up(self) -> None:

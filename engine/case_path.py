@@ -1,0 +1,72 @@
+"""Where a case is in its process: the steps done, the current task, and what comes next, read from the
+case's own workflow (the deployed definition it runs on, and what it has done so far). Works for any
+valid BPMN: call activities and subprocesses nest, gateways make the next steps uncertain.
+
+One of the few modules that read SpiffWorkflow (with instances, definitions and timers). SpiffWorkflow
+already predicts the task tree ahead of the ready tasks; we say what those predictions are worth:
+FUTURE follows for certain from the model, LIKELY is the default flow of a gateway, MAYBE is one
+possible branch. Nothing is presented as certain that is not.
+"""
+from __future__ import annotations
+
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import IntermediateCatchEvent
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from .views import PathStep
+
+DONE, CURRENT, WAITING, NEXT, DEFAULT, POSSIBLE, ERROR = (
+    "done", "current", "waiting", "next", "default", "possible", "error")
+_STATES = {TaskState.COMPLETED: DONE, TaskState.READY: CURRENT, TaskState.STARTED: CURRENT,
+           TaskState.WAITING: WAITING, TaskState.FUTURE: NEXT, TaskState.LIKELY: DEFAULT,
+           TaskState.MAYBE: POSSIBLE, TaskState.ERROR: ERROR}
+MAX_STEPS = 60  # a dossier section, not the whole model: deep predictions past this are left out
+
+
+def case_path(workflow: BpmnWorkflow) -> tuple[PathStep, ...]:
+    """The case's steps in task-tree order (the flow, branch by branch), nested under their call
+    activity or subprocess. A finished part shows as one line; a part in progress shows its steps."""
+    steps: list[PathStep] = []
+    _walk(workflow, workflow, 0, steps)
+    return tuple(_merge_repeats(steps)[:MAX_STEPS])
+
+
+def _walk(top: BpmnWorkflow, workflow, depth: int, out: list[PathStep]) -> None:
+    stack = [workflow.task_tree]
+    while stack:
+        task = stack.pop()
+        stack.extend(reversed(task.children))
+        state = _STATES.get(task.state)
+        spec = task.task_spec
+        if state is None or not getattr(spec, "bpmn_id", None):
+            continue  # cancelled branches, and SpiffWorkflow's own bookkeeping tasks
+        title = spec.bpmn_name or spec.bpmn_id
+        role = getattr(spec, "lane", None)
+        if isinstance(spec, SubWorkflowTask):
+            inner = top.subprocesses.get(task.id)
+            out.append(PathStep(depth, "part", title, role, state))
+            if inner is not None and state in (CURRENT, WAITING, ERROR):  # in progress: its steps
+                _walk(top, inner, depth + 1, out)
+        elif spec.manual:
+            out.append(PathStep(depth, "task", title, role, state))
+        elif state == ERROR:
+            out.append(PathStep(depth, "task", title, role, state))  # where an incident stopped the case
+        elif state == WAITING and (isinstance(spec, IntermediateCatchEvent) or spec.bpmn_name):
+            out.append(PathStep(depth, "wait", title, role, state))  # a timer, message or receive task
+        elif isinstance(spec, EndEvent) and depth == 0 and state in (DEFAULT, POSSIBLE) and spec.bpmn_name:
+            out.append(PathStep(depth, "end", title, role, state))  # one possible outcome ("Vrijgesteld")
+
+
+def _merge_repeats(steps: list[PathStep]) -> list[PathStep]:
+    """A step done several times in a row (a loop: attendance per session) shows once, with a count."""
+    merged: list[PathStep] = []
+    for step in steps:
+        last = merged[-1] if merged else None
+        if last and step.state == DONE and (last.depth, last.kind, last.title, last.state) == \
+                (step.depth, step.kind, step.title, step.state):
+            merged[-1] = PathStep(last.depth, last.kind, last.title, last.role, last.state, last.times + 1)
+        else:
+            merged.append(step)
+    return merged
