@@ -13,6 +13,7 @@ _EXPORTS = {
     "CaseDetail": "views", "CaseSummary": "views", "CompletionResult": "views", "DeployResult": "views",
     "FormSpec": "views", "HistoryEntry": "views", "Incident": "views", "ProcessInfo": "views",
     "UserInfo": "views", "WorkItem": "views", "FormDraft": "views", "IncidentInfo": "views", "FieldLabel": "views",
+    "identifier_formats": "identifiers",  # registers the bsn and vnummer form formats
     "WorklistFilter": "views",
     "CaseVerification": "audit.views", "ReplayReport": "audit.views", "ReplayStep": "audit.views",
 }

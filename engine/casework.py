@@ -24,7 +24,10 @@ class CaseworkMethods:
     def save_draft(self, task_id: str, data: dict, actor: str | None = None) -> None:
         self._same_actor(actor)
         with self.command("task.view", Resource(f"task {task_id}")) as (session, who):
-            self._require_task(session, who, "task.view", task_id)
+            item = self._require_task(session, who, "task.view", task_id)
+            definition = repo.definition(session, session.get(Case, item.case_id).definition_id) if item else None
+            if definition is not None:  # a draft of a restricted field is sealed like the completed form
+                data = self._seal(definition, item.form, data)
             drafts.save(session, task_id, who.name, data, self.clock())
 
     def get_draft(self, task_id: str, actor: str | None = None) -> FormDraft | None:
@@ -34,7 +37,12 @@ class CaseworkMethods:
                 return None  # the task is done: its drafts went with it
             self._require_task(session, who, "task.view", task_id)
             draft = drafts.get(session, task_id, who.name)
-            return FormDraft(draft.task_id, dict(draft.data), draft.updated_at) if draft else None
+            if draft is None:
+                return None
+            from .restricted import shown
+
+            data, _ = shown(dict(draft.data), self.vault())  # the user's own input, back to them
+            return FormDraft(draft.task_id, data, draft.updated_at)
 
     def discard_draft(self, task_id: str, actor: str | None = None) -> bool:
         """A user's own draft; discarding needs no right on the task (it may be gone already)."""

@@ -146,3 +146,31 @@ class SpecCache:
                 cached = specs_from_dict(specs() if callable(specs) else specs)
                 self._specs[definition_id] = cached
             return cached
+
+
+def reparsed_specs(sources: dict[str, str], process_id: str) -> dict:
+    """The specs a version's stored BPMN and DMN sources parse to, as `specs_to_dict` gives them, with
+    file names reduced to base names (a deploy records the path it was given). `audit verify` compares
+    them with the stored specs: an edit to a stored spec (a script no case has run yet) shows there.
+    Costs a few milliseconds per version (2 ms for a three-task process)."""
+    parser = TrajectBpmnParser()
+    for name, text in sorted(sources.items()):
+        if name.endswith(".dmn"):
+            parser.add_dmn_xml(parse_xml(text.encode("utf-8")).getroot(), filename=name)
+        elif name.endswith(".bpmn"):
+            parser.add_bpmn_xml(parse_xml(text.encode("utf-8")).getroot(), filename=name)
+    return comparable_specs(specs_to_dict(parser.get_spec(process_id), parser.get_subprocess_specs(process_id)))
+
+
+def comparable_specs(specs) -> object:
+    """`specs` as plain JSON values with every `file` reduced to its base name."""
+    import json
+
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: (Path(v).name if k == "file" and isinstance(v, str) else strip(v)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return strip(json.loads(json.dumps(specs, default=str)))

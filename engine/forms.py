@@ -7,12 +7,13 @@ from functools import lru_cache
 from jsonschema import Draft202012Validator
 
 from .errors import FormInvalid, InvalidInput
+from .identifiers import FORMAT_CHECKER, IDENTIFIER_FORMATS
 
 
 @lru_cache(maxsize=256)
 def _validator(schema_text: str) -> Draft202012Validator:
     # Building a validator costs ~1 ms (schema checks, format checker); schemas of a version never change.
-    return Draft202012Validator(json.loads(schema_text), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(json.loads(schema_text), format_checker=FORMAT_CHECKER)
 
 
 def form_errors(schema_text: str, data: dict) -> list[tuple[str, str]]:
@@ -53,6 +54,9 @@ def _extra_properties(error) -> list[str]:
 def _message(error) -> str:
     if error.validator == "required":
         return "is required"
+    if error.validator == "format" and error.validator_value in IDENTIFIER_FORMATS:
+        # jsonschema's own message quotes the value: a BSN must never appear in an error message
+        return IDENTIFIER_FORMATS[error.validator_value]
     return error.message
 
 

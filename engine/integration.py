@@ -53,6 +53,7 @@ class IntegrationMethods:
                                                  gemeente))
             if definition.start_form:
                 forms.validate(self._source(definition, definition.start_form), data)
+                data = self._seal(definition, definition.start_form, data)
             case = messages.start_by_message(session, self._ctx(who.name), definition, gemeente, name, data)
             return MessageResult(name, True, (self._summary(session, case),))
 

@@ -25,6 +25,7 @@ from .inputs import check_data
 from .integration import IntegrationMethods
 from .migration import MigrationMethods
 from .monitoring import MonitoringMethods
+from .privacy import PrivacyMethods
 from .rights import Resource
 from .rights.principal import task_resource
 from .rights.visibility import case_clause, task_clause
@@ -72,7 +73,7 @@ class Batch:
 
 
 class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods, MonitoringMethods,
-             MigrationMethods, DashboardMethods, SessionMethods):
+             MigrationMethods, DashboardMethods, SessionMethods, PrivacyMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):
@@ -134,6 +135,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
                                    "and cannot be started on its own")
             if definition.start_form:
                 forms.validate(self._source(definition, definition.start_form), data)
+                data = self._seal(definition, definition.start_form, data)
             case = cases.start(session, self._ctx(who.name), definition, gemeente, data)
             return self._summary(session, case)
 
@@ -148,7 +150,9 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             if item.assignee and item.assignee != who.name:
                 raise who.refusal("task.complete", task_resource(item),
                                   f" (claimed by {item.assignee}; it must be released or taken over first)")
-            forms.validate(self._source(repo.definition(session, case.definition_id), item.form), data)
+            definition = repo.definition(session, case.definition_id)
+            forms.validate(self._source(definition, item.form), data)
+            data = self._seal(definition, item.form, data)
             case = cases.complete_task(session, self._ctx(who.name), case, task_id, data)
             drafts.drop_closed(session, case.id)  # the completed task's drafts, whoever typed them
             # On an incident the completion is not applied (the task stays open) but the incident is
@@ -268,6 +272,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             data = _json_safe(dict(task.data)) if task else {}
             if who.sees_restricted_data(resource):  # an outside executor: only what the form asks for
                 data = {k: v for k, v in data.items() if k in (schema or {}).get("properties", {})}
+            data = self._reveal(session, who, resource, data, case.id)
             self.log(session, who, "task_viewed", "task.view", resource.label, "ok", case_id=case.id)
             return FormSpec(
                 task_id=task_id, case_id=case.id, task=item.task, title=item.title,
@@ -290,11 +295,12 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.seq))
             titles = instances.element_labels(workflow.spec, workflow.subprocess_specs)  # task ids -> names
             self.log(session, who, "dossier_viewed", "case.view", resource.label, "ok", case_id=case_id)
+            history = [_history(e, self._version_of(session, e.definition_id), titles) for e in events]
             return CaseDetail(
                 summary=self._summary(session, case),
-                data=_json_safe(instances.case_data(workflow)),
+                data=self._reveal(session, who, resource, _json_safe(instances.case_data(workflow)), case_id),
                 open_tasks=tuple(worklist.query(session, TaskFilter(case_id=case_id))),
-                events=tuple(_history(e, self._version_of(session, e.definition_id), titles) for e in events),
+                events=tuple(self._history_shown(session, who, resource, h, case_id) for h in history),
                 incident=_incident(case),
                 waiting_timers=tuple(instances.waiting_timers(workflow)),
                 waiting_for=tuple(_waiting_for(workflow)),
@@ -379,6 +385,16 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
         # One clock reading per command: timers, scripts and the recorded event time must agree exactly,
         # or replaying the event at its recorded time computes other due dates (engine/audit/replay.py).
         return CaseContext(self._specs, self._script_engine_factory, fixed_clock(self.clock()), actor)
+
+    def _history_shown(self, session, who, resource, entry: HistoryEntry, case_id: str) -> HistoryEntry:
+        """A history entry with its restricted values revealed or hidden like the case data."""
+        from dataclasses import replace
+
+        payload = entry.data
+        if not isinstance(payload, dict) or not isinstance(payload.get("data"), dict):
+            return entry
+        inner = self._reveal(session, who, resource, payload["data"], case_id, log=False)  # logged with the data
+        return entry if inner is payload["data"] else replace(entry, data={**payload, "data": inner})
 
     def _version_of(self, session, definition_id: int | None) -> int | None:
         return repo.definition(session, definition_id).version if definition_id else None

@@ -24,6 +24,16 @@ class Settings:
     schema_dirs: tuple[Path, ...] = field(default_factory=tuple)  # extra places to look for form files
     max_model_bytes: int = DEFAULT_MAX_MODEL_BYTES  # per BPMN/DMN file
     script_budget: float = 2.0  # seconds of wall time for the scripts of one command (TRAJECT_SCRIPT_BUDGET)
+    # The key of restricted (special category) fields (engine/restricted.py; TRAJECT_KEY_FILE). None: next
+    # to a SQLite database file (`traject.db` -> `traject.db.key`), else `traject.key` in the working folder.
+    key_file: Path | None = None
+
+    def key_path(self) -> Path:
+        if self.key_file is not None:
+            return Path(self.key_file)
+        if self.db_url.startswith("sqlite:///") and self.db_url != "sqlite:///:memory:":
+            return Path(self.db_url[len("sqlite:///"):] + ".key")
+        return Path("traject.key")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], **overrides) -> Settings:
@@ -37,6 +47,7 @@ class Settings:
             "policy_path": Path(env["TRAJECT_POLICY"]) if env.get("TRAJECT_POLICY") else None,
             "now": parse_clock(env["TRAJECT_NOW"], "TRAJECT_NOW") if env.get("TRAJECT_NOW") else None,
             "language": env.get("TRAJECT_LANG") or "nl",
+            "key_file": Path(env["TRAJECT_KEY_FILE"]) if env.get("TRAJECT_KEY_FILE") else None,
         }
         if env.get("TRAJECT_MAX_MODEL_MB"):
             values["max_model_bytes"] = _megabytes(env["TRAJECT_MAX_MODEL_MB"])

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from .errors import DatabaseUnavailable
 
 MAX_BACKOFF = 30.0  # seconds between reconnect attempts at most
+PURGE_EVERY = 3600.0  # seconds between erasure rounds: a retention term is years, an hour is punctual
 
 
 class WorkerLoop:
@@ -23,6 +24,23 @@ class WorkerLoop:
         self.interval = interval
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self._stop = threading.Event()
+        self._purged_at: float | None = None
+
+    def _purge_when_due(self) -> None:
+        """Erase the cases past their term (engine/purge.py) once an hour, when the worker's account
+        may (`case.purge`); one log line with counts only."""
+        import time
+
+        if self._purged_at is not None and time.monotonic() - self._purged_at < PURGE_EVERY:
+            return
+        self._purged_at = time.monotonic()
+        if not self.engine.may_purge():
+            return
+        results = self.engine.purge_due()
+        if results:
+            kept = sum(1 for r in results if not r["erased"])
+            self.log(f"worker: {len(results) - kept} case(s) erased after their retention term"
+                     + (f", {kept} not erased (their history does not verify)" if kept else ""))
 
     def stop(self, *_signal_args) -> None:
         self._stop.set()
@@ -50,6 +68,7 @@ class WorkerLoop:
                 self._stop.wait(backoff)
                 continue
             backoff = 0.0
+            self._purge_when_due()
             if batch.due:
                 self.log(f"worker: {batch.due} due, {batch.moved} fired, {batch.passed} passed over "
                          f"in {batch.seconds:.2f} s")

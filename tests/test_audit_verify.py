@@ -194,8 +194,9 @@ def test_deleted_case_row_and_altered_stored_state(cli, db, filled):
     assert ("missing_case", None) in findings(cli)[filled.partial]
 
 
-def test_an_erased_payload_keeps_the_chain_valid(cli, db, filled):
-    """Privacy erasure: data NULL plus a chained payload_erased event; the payload hash stands."""
+def test_a_payload_erased_outside_traject_purge_is_a_forgery(cli, db, filled):
+    """Tamper (b) of issue 13: a payload nulled and a forged, correctly chained `payload_erased` event
+    appended (with the audit key) are reported; only `traject purge` erases (tests/test_purge.py)."""
     from engine.store import repo
 
     engine = build_engine(settings_for(db))
@@ -205,8 +206,8 @@ def test_an_erased_payload_keeps_the_chain_valid(cli, db, filled):
         repo.case_for_update(session, filled.partial)
         repo.append_event(session, case_id=filled.partial, type="payload_erased", at=engine.clock(),
                           actor="privacy-officer", definition_id=None, data={"seqs": [2]})
-    report = cli.ok("audit", "verify", filled.partial)["cases"][0]
-    assert report["ok"] and "event 2: the payload was erased" in report["notes"][0]
+    flagged = only_case_flagged(cli, filled.partial)
+    assert ("altered_payload", 2) in flagged and any(kind == "forged_erasure" for kind, _ in flagged)
     engine.db.dispose()
 
 

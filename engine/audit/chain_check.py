@@ -4,8 +4,11 @@ Each tampering shows as one finding at the event where it is visible, not as a c
 named a reordering (the event's hash matches another seq), and the broken link that a missing or moved
 event causes at its neighbour is not reported again.
 
-A payload may be erased for privacy: its data is then NULL and a later `payload_erased` event in the
-same chain names its seq (`{"seqs": [...]}`). The payload hash stands and the chain still verifies.
+A payload may be erased for privacy, only by `traject purge`: its data is then NULL (or the facts kept
+for the figures, `{"erased": true, ...}`) and the case's closing `case_erased` event names its seq
+(`{"seqs": [...]}`). The payload hash stands and the chain still verifies; engine/audit/erasure.py checks
+that the erasure is what `traject purge` writes. An erasure any other way (the older `payload_erased`
+convention included) is a removed payload.
 """
 from __future__ import annotations
 
@@ -14,11 +17,11 @@ from collections.abc import Sequence
 from . import chain
 from .views import Finding
 
-ERASURE_EVENT = "payload_erased"
+ERASURE_EVENT = "case_erased"
 
 
 def erased_seqs(events: Sequence) -> set[int]:
-    """Seqs whose payload a later, chained `payload_erased` event declares erased."""
+    """Seqs whose payload a later, chained `case_erased` event declares erased."""
     erased: set[int] = set()
     for event in events:
         if event.type == ERASURE_EVENT and isinstance(event.data, dict):
@@ -89,8 +92,8 @@ def _check_header(case_id: str, event, max_seq: int, key: bytes | None, keyed_be
 
 
 def _check_payload(case_id: str, event, erased: set[int]) -> Finding | None:
-    if event.data is None and event.seq in erased:
-        return None  # erased for privacy: the payload hash stands
+    if event.seq in erased and (event.data is None or (isinstance(event.data, dict) and event.data.get("erased") is True)):
+        return None  # erased for privacy: the payload hash stands (erasure.py checks the facts kept)
     if chain.payload_hash(event.data) == event.payload_hash:
         return None
     if event.data is None:

@@ -109,7 +109,10 @@ def _data(event, pseudonyms: Pseudonymizer) -> dict | None:
         return None  # no payload, or erased
     if event.type == "timer_fired":
         return {"timers": payload.get("timers")}
-    return pseudonyms.scrub(payload.get("data") or {})
+    from ..restricted import is_sealed
+
+    # restricted (special category) fields never leave the installation, not even sealed
+    return pseudonyms.scrub({k: v for k, v in (payload.get("data") or {}).items() if not is_sealed(v)})
 
 
 def _write_csv(path: Path, traces, include_data: bool) -> tuple[int, int]:

@@ -191,6 +191,20 @@ def _altered(row: DefinitionVersion) -> str | None:
     sources = row.sources
     if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
         return "its stored files cannot be read"
-    if content_hash((name, text.encode("utf-8")) for name, text in sources.items()) == row.content_hash:
+    if content_hash((name, text.encode("utf-8")) for name, text in sources.items()) != row.content_hash:
+        return "its stored files (BPMN, DMN or form schemas) differ from what was deployed"
+    return _specs_altered(row)
+
+
+def _specs_altered(row: DefinitionVersion) -> str | None:
+    """The stored specs (what cases run) must be what the stored files parse to: an edited script in
+    the specs that no case has reached yet would otherwise run unnoticed (tamper sweep, issue 13 (a))."""
+    from ..definitions import comparable_specs, reparsed_specs
+
+    try:
+        fresh = reparsed_specs(row.sources, row.process_id)
+    except Exception as err:  # noqa: BLE001 - sources that no longer parse are a finding, not a crash
+        return f"its stored files no longer parse ({type(err).__name__})"
+    if fresh == comparable_specs(row.specs):
         return None
-    return "its stored files (BPMN, DMN or form schemas) differ from what was deployed"
+    return "its stored specs (what cases run) differ from what its stored files parse to"

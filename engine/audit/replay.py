@@ -214,9 +214,10 @@ def replay(events: Sequence, replayer: Replayer,
         if event.type not in COMMANDS:
             yield Step(event, "info", last.digest, last.state, open=last.open) if last else Step(event, "info")
             continue
-        if event.data is None:  # erased for privacy (the chain check tells erased from removed)
+        if event.data is None or (isinstance(event.data, dict) and event.data.get("erased") is True):
+            # erased for privacy (the chain check tells erased from removed, erasure.py checks the erasure)
             stopped = True
-            yield Step(event, "erased", message="the payload was erased; the replay stops here")
+            yield Step(event, "erased", message="erased: the payload was erased for privacy; the replay stops here")
             continue
         incident_follows = rolled_back(event, following)
         try:

@@ -9,6 +9,7 @@ from .. import instances
 from ..errors import NotFound
 from ..serialization import load_workflow
 from ..store import repo
+from . import erasure
 from .chain import KEYED
 from .chain_check import check_chain
 from .history import CaseHistory, Definition, Definitions
@@ -34,6 +35,7 @@ def verify_history(session: Session, history: CaseHistory, definitions: Definiti
     key = repo.audit_key(session)
     findings += check_chain(case_id, events, case.last_event_hash if case is not None else None, key)
     findings += time_order(case_id, events)
+    findings += erasure.findings(case_id, case, events)
     findings += _row_findings(case_id, case, history.items, events, key)
     started = next((e for e in events if e.type == "case_started"), None)
     definition, problem = _definition(session, definitions, started)

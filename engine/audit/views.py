@@ -134,8 +134,13 @@ class ReplayReport:
     def ok(self) -> bool:
         return self.divergence is None and self.verification.ok
 
+    @property
+    def erased(self) -> bool:
+        """The case's personal data was erased (traject purge): the replay stops at the first erased step."""
+        return any(s.status == "erased" for s in self.steps)
+
     def to_json(self) -> dict[str, Any]:
-        return {"case_id": self.case_id, "process_id": self.process_id,
+        return {"case_id": self.case_id, "process_id": self.process_id, "erased": self.erased,
                 "definition_version": self.definition_version, "replayed_on": self.replayed_on,
                 "against": self.against, "ok": self.ok,
                 "divergence": self.divergence.to_json() if self.divergence else None,

@@ -14,13 +14,63 @@ def _engine(settings):
     return build_engine(settings)
 
 
+def anchor(args, settings) -> int:
+    import json
+
+    from ..errors import InvalidInput
+
+    taken = _engine(settings).audit_anchor()
+    if args.out:
+        try:
+            with open(args.out, "w", encoding="utf-8") as out:
+                out.write(json.dumps(taken) + "\n")
+        except OSError as err:
+            raise InvalidInput(f"--out: cannot write {args.out}: {err.strerror or err}") from None
+    short = {k: v for k, v in taken.items() if k != "leaves"}
+    if args.json:
+        print_json(short)
+    else:
+        print(f"anchor {taken['at']}  root {taken['root']}  ({taken['cases']} case(s), "
+              f"{taken['definitions']} definition version(s), by {taken['by']})")
+        print("keep this line outside the database (print it, mail it to the FG); "
+              + (f"the leaves are in {args.out}" if args.out else "--out FILE keeps the leaves"), file=sys.stderr)
+    return 0
+
+
+def _verify_anchor(args, settings) -> int:
+    from ..audit.anchor import read
+
+    problems = _engine(settings).verify_anchor(read(args.anchor))
+    if args.json:
+        print_json({"ok": not problems, "anchor": args.anchor, "changed": problems})
+    else:
+        for p in problems:
+            what = f"case {p['case']}" if "case" in p else (f"definition {p['definition']}" if "definition" in p
+                                                           else "anchor")
+            print(f"{what}  CHANGED  {p['message']}")
+        print(f"{len(problems)} change(s) since the anchor" if problems else "nothing changed since the anchor",
+              file=sys.stderr)
+    return 1 if problems else 0
+
+
 def verify(args, settings) -> int:
     from ..errors import InvalidInput
 
+    if getattr(args, "anchor", None):
+        if args.case_ids:
+            raise InvalidInput("--anchor checks every case the anchor names; give no CASE_IDs with it")
+        code = _verify_anchor(args, settings)
+        if not args.all:
+            return code
+        return max(code, _verify_cases(args, settings))
     if not args.case_ids and not args.all:
         raise InvalidInput("name one or more CASE_IDs, or --all")
     if args.case_ids and args.all:
         raise InvalidInput("give CASE_IDs or --all, not both")
+    return _verify_cases(args, settings)
+
+
+def _verify_cases(args, settings) -> int:
     progress = _Progress() if sys.stderr.isatty() else None
     started = time.perf_counter()
     try:
@@ -92,6 +142,9 @@ def replay(args, settings) -> int:
         print("\n".join(wrap(str(finding))))
     if report.divergence:
         print("\n".join(wrap(f"diverges at event {report.divergence.seq}: {report.divergence.message}", "")))
+    elif report.erased and report.verification.ok:
+        print("erased: the case's personal data was erased (traject purge); its history is kept as hashes "
+              "and verifies, but cannot be replayed")
     elif report.verification.ok:
         print("every step reproduces the recorded state")
     return 0 if report.ok else 1

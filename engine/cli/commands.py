@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from .output import mask_bsn, print_json, print_table
+from .output import mask_bsn, masked, print_json, print_table
 
 
 def _engine(settings):
@@ -108,7 +108,7 @@ def tasks(args, settings) -> int:
     items = _engine(settings).list_tasks(TaskFilter(
         case_id=args.case, gemeente=args.gemeente, role=args.role, assignee=args.assignee, limit=args.limit))
     if args.json:
-        print_json([i.to_json() for i in items])
+        print_json(masked([i.to_json() for i in items]))
     else:
         print_table(["id", "case", "task", "role", "gemeente", "person", "due", "assignee"],
                     [(i.id, i.case_id[:8], i.title, i.role, i.gemeente,
@@ -182,7 +182,7 @@ def show(args, settings) -> int:
 def list_cases(args, settings) -> int:
     rows = _engine(settings).list_cases(gemeente=args.gemeente, status=args.status, search=args.search)
     if args.json:
-        print_json([c.to_json() for c in rows])
+        print_json(masked([c.to_json() for c in rows]))
     else:
         print_table(["id", "process", "gemeente", "status", "stage", "person"],
                     [(c.id, c.process_id, c.gemeente, c.status, c.stage,
@@ -211,7 +211,7 @@ def note(args, settings) -> int:
 def incidents(args, settings) -> int:
     rows = _engine(settings).list_incidents(gemeenten=[args.gemeente] if args.gemeente else None)
     if args.json:
-        print_json([row.to_json() for row in rows])
+        print_json(masked([row.to_json() for row in rows]))
     else:
         print_table(["case", "process", "gemeente", "person", "task", "since", "message"],
                     [(r.case.id, r.case.process_id, r.case.gemeente,
@@ -228,10 +228,20 @@ def worker(args, settings) -> int:
 
         return WorkerLoop(engine, args.interval).run()
     moved = engine.fire_due_timers()
+    # Cases past their retention term are due work too (engine/purge.py), for a worker that may erase.
+    purged = engine.purge_due() if engine.may_purge() else []
+    erased = sum(1 for r in purged if r["erased"])
     if args.json:
-        print_json({"cases_moved": moved})
-    elif moved:
-        print(f"fired timers in {moved} case(s)")
+        # `cases_erased` only when there were any: the contract's shape stays {"cases_moved"} otherwise
+        print_json({"cases_moved": moved, **({"cases_erased": erased} if erased else {})})
+    else:
+        if moved:
+            print(f"fired timers in {moved} case(s)")
+        if erased:
+            print(f"erased {erased} case(s) after their retention term")
+    if len(purged) > erased:
+        print(f"{len(purged) - erased} case(s) past their term not erased: their history does not verify "
+              "(traject audit verify)", file=sys.stderr)
     return 0
 
 

@@ -33,3 +33,13 @@ def mask_bsn(bsn: str | None) -> str | None:
     if not bsn:
         return bsn
     return "*" * max(len(bsn) - 3, 0) + bsn[-3:]
+
+
+def masked(value):
+    """`value` (JSON data of a list) with every `bsn` masked: lists show a BSN masked in --json too; only
+    the dossier (`show`) has it whole."""
+    if isinstance(value, dict):
+        return {k: (mask_bsn(v) if k == "bsn" and isinstance(v, str) else masked(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value

@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case_id", metavar="CASE_ID")
     p = command("cases", commands.list_cases, "list cases (newest first)")
     p.add_argument("--gemeente", help="only this municipality")
-    p.add_argument("--status", choices=["running", "completed", "error", "cancelled"],
+    p.add_argument("--status", choices=["running", "completed", "error", "cancelled", "erased"],
                    help="only this status")
     p.add_argument("--search", help="part of the person's name, the whole BSN, or the start of the case id")
 
@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     from . import sessions
 
     sessions.add_parsers(sub)
+    from . import privacy
+
+    privacy.add_parsers(command)
     _users(sub)
     _regions(sub)
     command("whoami", commands.whoami, "show the acting user and their grants (role, scope)")
@@ -213,6 +216,11 @@ def _audit(sub) -> None:
     p.add_argument("--all", action="store_true", help="verify every case")
     p.add_argument("--jobs", type=_bounded(int, 1, 256), metavar="N",
                    help="worker processes (default: one per CPU for large runs, else 1)")
+    p.add_argument("--anchor", metavar="FILE",
+                   help="report every case whose history up to this anchor (traject audit anchor --out) changed")
+    p = action("anchor", audit.anchor, "a Merkle root over every case's chain head and every definition "
+               "version, with the time: keep it outside the database, check it with verify --anchor")
+    p.add_argument("--out", metavar="FILE", help="write the anchor with its leaves to FILE")
     p = action("replay", audit.replay, "replay a case step by step (who did what and when, what changed); "
                "with --against, on another process version, showing where it would have diverged")
     p.add_argument("case_id", metavar="CASE_ID")

@@ -109,8 +109,10 @@ class FormDataGenerator:
             return f"{self.today.isoformat()}T10:00:00+01:00"
         if fmt == "email":
             return f"demo{self.rng.randint(1, 999)}@example.org"
+        if fmt == "vnummer":  # ten digits, drawn as the old pattern did: the same seed gives the same demo
+            return "".join(str(self.rng.randint(0, 9)) for _ in range(9)) + str(self.rng.randint(1, 9))
         pattern = schema.get("pattern")
-        if name == "bsn" or pattern in (r"^[0-9]{9}$", r"^\d{9}$"):
+        if name == "bsn" or fmt == "bsn" or pattern in (r"^[0-9]{9}$", r"^\d{9}$"):
             return make_bsn(self.rng)
         if pattern:
             return self._from_pattern(pattern)

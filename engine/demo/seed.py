@@ -73,7 +73,8 @@ def seed_demo(settings, people: int = 50, seed: int = 2026, fresh: bool = False)
     startable = [p for p in engine.processes() if p.startable]
     for index in range(people):
         process = startable[index % len(startable)]
-        _one_case(engine, clock, rng, factory, process, rng.choice(GEMEENTEN), real_now)
+        # One case in eight was last worked on weeks ago, so its task is overdue: a few "!", not a wall.
+        _one_case(engine, clock, rng, factory, process, rng.choice(GEMEENTEN), real_now, stale=index % 8 == 5)
     replaced = f" (replaced {removed} earlier cases)" if fresh else ""
     return (f"demo database ready{replaced}: {people} cases over {len(startable)} processes in "
             f"{len(GEMEENTEN)} gemeenten, seeded up to {real_now.isoformat(timespec='minutes')}; users: demo "
@@ -89,17 +90,18 @@ def _add_users(engine, me: str) -> None:
         engine.add_user(name, user_roles, GEMEENTEN, force=True)
 
 
-def _last_activity_age(rng: random.Random) -> timedelta:
+def _last_activity_age(rng: random.Random, stale: bool) -> timedelta:
     """How long ago a case's open task became ready. Tasks are due 5 to 30 days after that, so this
-    spread gives mostly new and due-soon work and a few overdue tasks (the demo test measures it)."""
+    spread gives mostly new and due-soon work, and the stale cases' overdue tasks (the demo test measures
+    it; cases of variants that wait for a group session have no open task to be overdue)."""
     roll = rng.random()
-    days = rng.uniform(0, 2) if roll < 0.65 else rng.uniform(2, 5) if roll < 0.9 else rng.uniform(8, 20)
+    days = rng.uniform(30, 45) if stale else rng.uniform(0, 2) if roll < 0.7 else rng.uniform(2, 5)
     return timedelta(days=days)
 
 
-def _one_case(engine, clock, rng, factory, process, gemeente, real_now) -> None:
+def _one_case(engine, clock, rng, factory, process, gemeente, real_now, stale: bool) -> None:
     gaps = [timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8)) for _ in range(rng.randint(0, 8))]
-    clock.now = real_now - _last_activity_age(rng) - sum(gaps, timedelta())
+    clock.now = real_now - _last_activity_age(rng, stale) - sum(gaps, timedelta())
     person = factory.person(clock.now.date())
     forms = FormDataGenerator(rng, clock.now.date())
     fixed = {"naam": person.naam, "bsn": person.bsn, "geboortedatum": person.geboortedatum,

@@ -48,12 +48,18 @@ ABILITIES: dict[str, str] = {
     "session.view": "view",
     "session.plan": "plan",
     "session.attend": "register attendance of",
+    "retention.view": "view the retention terms of",
+    "case.purge": "erase",
+    "register.view": "view the processing register of",
+    "audit.anchor": "anchor",
+    "restricted.view": "read the restricted (special category) fields of",
 }
 # What a refusal names when the check came before the resource was known ("may not complete tasks").
 ANY_RESOURCE = {"task": "tasks", "case": "cases", "process": "processes", "audit": "case histories",
                 "message": "messages", "external": "external tasks", "incident": "cases",
-                "report": "monitoring figures", "session": "group sessions", "users": "", "regions": "", "access": "", "worker": "timers",
-                "demo": "this database"}
+                "report": "monitoring figures", "session": "group sessions", "users": "", "regions": "",
+                "access": "", "worker": "timers", "demo": "this database",
+                "retention": "cases", "register": "processes", "restricted": "cases"}
 # Abilities that apply to the tasks of certain lanes only; the others apply to a whole gemeente.
 LANE_BOUND = frozenset({"task.list", "task.view", "task.complete", "task.claim"})
 
@@ -65,24 +71,34 @@ CASEWORKER = frozenset({"task.list", "task.view", "task.complete", "task.claim",
 EXECUTOR = frozenset({"task.list", "task.view", "task.complete", "task.claim",
                       "session.view", "session.plan", "session.attend"})
 BUILT_IN: dict[str, frozenset[str]] = {
+    # restricted.view: the special categories (health) of a case, e.g. why someone could not sign.
     "coordinator": CASEWORKER | {"task.takeover", "external.list", "incident.list", "case.retry", "case.cancel",
-                                 "report.view", "session.plan", "session.attend"},
+                                 "report.view", "session.plan", "session.attend", "restricted.view"},
     # The workshop trainer: a caseworker of the trainer lane who registers attendance of whole sessions.
     "trainer": CASEWORKER | {"session.attend"},
     "auditor": frozenset({"audit.verify", "audit.replay", "audit.export", "case.list", "case.view",
-                          "process.list", "access.read", "incident.list", "report.view"}),
+                          "process.list", "access.read", "incident.list", "report.view", "audit.anchor",
+                          "retention.view", "register.view"}),
+    # The functionaris gegevensbescherming (privacy officer): oversight without dossiers. The retention
+    # terms, the processing register, verification and anchors of the audit trail, the access log, and
+    # erasure on a request under article 17 (an erasure shows no personal data to whoever runs it).
+    "fg": frozenset({"retention.view", "register.view", "case.purge", "audit.verify", "audit.anchor",
+                     "access.read", "process.list"}),
     # A beleidsmedewerker: the monitoring figures and reports of a gemeente (counts only, no dossiers).
     "beleid": frozenset({"report.view", "process.list"}),
-    # A process designer deploys a fixed version and moves the running cases of their gemeenten onto it.
+    # A process designer deploys a fixed version and moves the running cases of their gemeenten onto it;
+    # reads the processing register (it changes when a form gains a field).
     "ontwerper": frozenset({"process.validate", "process.test", "process.deploy", "process.list",
-                            "case.migrate"}),
+                            "case.migrate", "register.view"}),
+    # The beheerder runs `traject purge --due` by hand where no worker does.
     "beheerder": frozenset({"users.list", "users.manage", "regions.list", "regions.manage", "access.read",
-                            "worker.run", "demo.seed", "process.list"}),
-    "worker": frozenset({"worker.run"}),  # the service account of `traject worker`
+                            "worker.run", "demo.seed", "process.list", "retention.view", "case.purge"}),
+    # The service account of `traject worker`, which also erases cases past their term.
+    "worker": frozenset({"worker.run", "retention.view", "case.purge"}),
     # The service account of a connector (DUO, a zaaksysteem): messages in, external tasks done.
     "koppeling": frozenset({"message.send", "external.work", "external.list"}),
 }
-SPECIAL = frozenset({"auditor", "ontwerper", "beheerder", "worker", "koppeling", "beleid"})
+SPECIAL = frozenset({"auditor", "ontwerper", "beheerder", "worker", "koppeling", "beleid", "fg"})
 EXECUTOR_PREFIX = "uitvoerder:"
 DEFAULT_EXECUTOR_LANES = ("uitvoerder",)
 ALL = "*"

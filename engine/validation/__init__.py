@@ -21,6 +21,7 @@ from .lanes import lane_problems
 from .legal import legal_problems
 from .messages import message_problems
 from .names import name_problems
+from .privacy import privacy_problems
 from .problem import Problem
 from .references import reference_problems
 from .structure import structure_problems
@@ -32,7 +33,7 @@ __all__ = ["Problem", "validate_files"]
 _PER_DOCUMENT: tuple[Callable[[Document], list[Problem]], ...] = (
     xsd_problems, structure_problems, lane_problems, expression_problems, timer_problems, dmn_problems,
     diagram_problems,
-    foreign_problems,
+    foreign_problems, privacy_problems,
 )
 
 

@@ -52,7 +52,14 @@ def _property_problems(doc: Document, prop, owner_id: str | None, dirs: list[Pat
     seen.add(found.resolve())
     shown = _display_path(found, doc)
     message, line = _content_problem(found, ui=kind == UI_PROPERTY)
-    return [Problem(shown, line, owner_id, message)] if message else []
+    if message:
+        return [Problem(shown, line, owner_id, message)]
+    if kind == UI_PROPERTY:
+        return []
+    from .privacy import schema_privacy_problems
+
+    text = found.read_text(encoding="utf-8")
+    return schema_privacy_problems(shown, text, json.loads(text))
 
 
 def _display_path(found: Path, doc: Document) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from engine import identifier_formats
 from tui.i18n import t
 from tui.numbers import format_number
 
@@ -31,6 +32,7 @@ _CHOICE_KEYWORDS = {"enum", "const", "oneOf", "anyOf"}
 
 def errors_from_jsonschema(schema: dict, data: object) -> list[tuple[str, str]]:
     """Validate `data` against `schema`; every problem as (dotted field path, message)."""
+    identifier_formats()  # the bsn and vnummer formats checked as the engine checks them
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     pairs = {(error_path(error), error_message(error)) for error in validator.iter_errors(data)}
     return sorted(pairs)
@@ -55,6 +57,8 @@ def error_message(error: ValidationError) -> str:
             return t(f"err.{expected[0]}")
         return t("err.type", expected=" / ".join(t(f"type.{name}") for name in expected))
     if keyword == "format":
+        if error.validator_value in ("bsn", "vnummer"):
+            return t(f"err.{error.validator_value}")
         return t("err.date") if error.validator_value == "date" else t("err.format", format=error.validator_value)
     if keyword in _LIMIT_KEYWORDS:
         limit = error.validator_value

@@ -1,0 +1,111 @@
+"""Retention (AVG art. 5 lid 1 sub e, storage limitation): how long each process version keeps a case.
+
+A process declares its term as a property of its process element, the way tasks declare their forms:
+
+    <bpmn:process id="pvt_a_klein_intern" ...>
+      <bpmn:extensionElements>
+        <spiffworkflow:properties>
+          <spiffworkflow:property name="bewaartermijn" value="P7Y" />   <!-- after the case closes -->
+          <spiffworkflow:property name="grondslag" value="AVG art. 6 lid 1 sub c; Wet inburgering 2021" />
+          <spiffworkflow:property name="verwerkers" value="VluchtelingenWerk, DUO" />
+        </spiffworkflow:properties>
+      </bpmn:extensionElements>
+
+The term is an ISO 8601 period of years, months, weeks and days (P7Y, P5Y6M). It runs from the close of
+the case: its `case_completed` or `case_cancelled` event. The properties are read from the version's
+stored BPMN source, so they are the ones deployed with that version (a case keeps the term it started on).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from .errors import InvalidInput
+
+TERM = "bewaartermijn"
+BASIS = "grondslag"
+PROCESSORS = "verwerkers"
+CLOSING_EVENTS = ("case_completed", "case_cancelled")
+CLOSED = ("completed", "cancelled")
+_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+_SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
+_BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+
+
+@dataclass(frozen=True)
+class Period:
+    text: str
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    def after(self, moment: datetime) -> datetime:
+        """`moment` plus the period (calendar months and years; 29 Feb moves to 28 Feb)."""
+        month_index = moment.month - 1 + self.months + 12 * self.years
+        year, month = moment.year + month_index // 12, month_index % 12 + 1
+        day = moment.day
+        while True:
+            try:
+                shifted = moment.replace(year=year, month=month, day=day)
+                break
+            except ValueError:
+                day -= 1
+        from datetime import timedelta
+
+        return shifted + timedelta(days=self.days)
+
+
+def parse_period(text: str, where: str = "bewaartermijn") -> Period:
+    match = _PERIOD.match((text or "").strip())
+    if not match or not any(match.groups()):
+        raise InvalidInput(f"{where}: '{text}' is not an ISO 8601 period of years, months, weeks or days "
+                           "(for example P7Y)")
+    years, months, weeks, days = (int(g or 0) for g in match.groups())
+    return Period(text.strip(), years, months, days + 7 * weeks)
+
+
+def process_properties(sources: dict[str, str], process_id: str) -> dict[str, str]:
+    """The `spiffworkflow:property` values on the process element `process_id` in a version's sources."""
+    return dict(_properties(tuple(sorted((n, t) for n, t in sources.items() if n.endswith(".bpmn"))), process_id))
+
+
+@lru_cache(maxsize=128)
+def _properties(bpmn_sources: tuple, process_id: str) -> tuple:
+    from .xmlsafe import parse_xml
+
+    for _name, text in bpmn_sources:
+        if f'id="{process_id}"' not in text:
+            continue
+        root = parse_xml(text.encode("utf-8")).getroot()
+        for process in root.iter(f"{_BPMN}process"):
+            if process.get("id") != process_id:
+                continue
+            found = []
+            for ext in process.findall(f"{_BPMN}extensionElements"):
+                for prop in ext.iter(f"{_SPIFF}property"):
+                    if prop.get("name"):
+                        found.append((prop.get("name"), prop.get("value") or ""))
+            return tuple(found)
+    return ()
+
+
+def documentation(sources: dict[str, str], process_id: str) -> str | None:
+    """The process element's own documentation: its purpose, for the processing register."""
+    from .xmlsafe import parse_xml
+
+    for name, text in sorted(sources.items()):
+        if not name.endswith(".bpmn") or f'id="{process_id}"' not in text:
+            continue
+        for process in parse_xml(text.encode("utf-8")).getroot().iter(f"{_BPMN}process"):
+            if process.get("id") == process_id:
+                doc = process.find(f"{_BPMN}documentation")
+                return " ".join((doc.text or "").split()) or None if doc is not None else None
+    return None
+
+
+def term_of(sources: dict[str, str], process_id: str) -> Period | None:
+    """The version's retention term, None when it declares none (then nothing is ever due)."""
+    value = process_properties(sources, process_id).get(TERM)
+    return parse_period(value, f"{process_id}: {TERM}") if value else None
