@@ -138,20 +138,24 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
         self._same_actor(actor)
         data = check_data(data or {})
         with self.command("task.complete", Resource(f"task {task_id}")) as (session, who):
-            case = cases.lock_case_of_task(session, task_id)
-            item = cases.work_item(session, task_id)
+            # One statement: the case locked, with its open work items (the one completed among them).
+            locked = cases.lock_task(session, task_id)
+            case, item = locked.case, locked.items[task_id]
             who.require("task.complete", task_resource(item))
             if item.assignee and item.assignee != who.name:
                 raise who.refusal("task.complete", task_resource(item),
                                   f" (claimed by {item.assignee}; it must be released or taken over first)")
-            forms.validate(self._source(repo.definition(session, case.definition_id), item.form), data)
-            case = cases.complete_task(session, self._ctx(who.name), case, task_id, data)
-            drafts.drop_closed(session, case.id)  # the completed task's drafts, whoever typed them
+            forms.validate(self._source(case.definition_id, item.form, session), data)
+            case = cases.complete_task(session, self._ctx(who.name), case, task_id, data, items=locked.items)
+            if locked.has_drafts:
+                drafts.drop_closed(session, case.id)  # the completed task's drafts, whoever typed them
             # On an incident the completion is not applied (the task stays open) but the incident is
             # recorded: the caller sees status "error" and the incident.
-            open_tasks = self._visible_tasks(session, who, TaskFilter(case_id=case.id))
-            if task_id not in {item.id for item in worklist.query(session, TaskFilter(case_id=case.id))}:
+            left = cases.synced_items(session, case.id)
+            if locked.has_follow_ups and task_id not in {i.id for i in left}:
                 session.execute(delete(FollowUp).where(FollowUp.task_id == task_id))
+            # The open tasks from the rows just written, through the same rights rule as the SQL clause.
+            open_tasks = self._visible_written(who, left)
             return CompletionResult(case.id, case.status, tuple(open_tasks), _incident(case))
 
     def claim_task(self, task_id: str, actor: str | None = None, release: bool = False,
@@ -330,6 +334,14 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             items = [item.without_bsn() for item in items]
         return items
 
+    def _visible_written(self, who, items) -> list:
+        """The work items a command just wrote (a case has a few), as `_visible_tasks` would list them:
+        the rule of rights.visibility.task_clause, applied by principal.may, in the worklist's order."""
+        views = [worklist.to_view(i) for i in worklist.in_list_order(items) if who.may("task.list", task_resource(i))]
+        if who.is_restricted_only():
+            views = [view.without_bsn() for view in views]
+        return views
+
     def _check_task_filter(self, session, who, f: TaskFilter) -> None:
         """An explicit filter outside the user's scope is refused, not answered with an empty list."""
         if f.gemeente:
@@ -353,13 +365,16 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             raise error
 
     # -- helpers -----------------------------------------------------------------------------
-    def _source(self, definition, name: str | None) -> str | None:
-        """A file of a deployed version (a form), cached: versions never change once deployed."""
+    def _source(self, definition, name: str | None, session=None) -> str | None:
+        """A file of a deployed version (a form), cached: versions never change once deployed.
+        `definition`: the DefinitionVersion row, or its id with the `session` to read it on a miss."""
         if not name:
             return None
-        key = (definition.id, name)
+        definition_id = definition if isinstance(definition, int) else definition.id
+        key = (definition_id, name)
         if key not in self._sources:
-            self._sources[key] = definition.sources.get(name)
+            row = repo.definition(session, definition) if isinstance(definition, int) else definition
+            self._sources[key] = row.sources.get(name)
         return self._sources[key]
 
     def _ctx(self, actor: str) -> cases_module.CaseContext:
