@@ -39,6 +39,8 @@ class EngineSide:
         grant_builder(self.engine)
         self.engine.deploy([proc_dir], actor="bench")
         grant_lanes(self.engine)
+        if not one_shot:  # as the TUI and the worker do (engine/live.py)
+            self.engine.keep_live_workflows()
         self.command_times: dict[str, list[float]] = defaultdict(list)
         self.measuring = False  # per-command times are kept only for measured (not warm-up) cases
         self.phase_timer = None  # a breakdown.PhaseTimer while phases are being charged

@@ -17,8 +17,10 @@ from . import instances, subscriptions
 from .audit import case_chain
 from .definitions import SpecCache
 from .errors import Conflict, InvalidInput, NotFound
+from .live import LiveWorkflows
 from .serialization import SERIALIZER_VERSION, dump_workflow, load_workflow
 from .store import repo
+from .store.db import AFTER_COMMIT
 from .store.tables import Case, DefinitionVersion, Draft, FollowUp, WorkItem
 
 
@@ -30,6 +32,7 @@ class CaseContext:
     script_engine_factory: object
     clock: object
     actor: str
+    live: LiveWorkflows | None = None  # restored workflows of a long-running process (engine/live.py)
 
 
 def start(session: Session, ctx: CaseContext, definition: DefinitionVersion, gemeente: str,
@@ -186,15 +189,43 @@ def work_item(session: Session, task_id: str) -> WorkItem:
 
 
 def load_for_reading(session: Session, ctx: CaseContext, case: Case):
+    """The case's workflow for a command that may change it (taken out of the live cache, if any)."""
     return _load(session, ctx, case)
 
 
+def peek_for_reading(session: Session, ctx: CaseContext, case: Case):
+    """The case's workflow for a read that changes nothing (a form, a dossier): a live one stays cached."""
+    if ctx.live is not None:
+        workflow = ctx.live.peek(case.id, case.lock_version, case.workflow)
+        if workflow is not None:
+            return workflow
+    return _restore(session, ctx, case)
+
+
 def _load(session: Session, ctx: CaseContext, case: Case):
+    if ctx.live is not None:
+        workflow = ctx.live.take(case.id, case.lock_version, case.workflow)
+        if workflow is not None:
+            workflow.script_engine = ctx.script_engine_factory()  # a fresh budget for this command
+            return workflow
+    return _restore(session, ctx, case)
+
+
+def _restore(session: Session, ctx: CaseContext, case: Case):
     # The definition row only on a cache miss: a deployed version's specs never change.
     spec, subs = ctx.specs.get(case.definition_id, lambda: repo.definition(session, case.definition_id).specs)
     workflow = load_workflow(case.workflow, spec, subs)
     workflow.script_engine = ctx.script_engine_factory()
     return workflow
+
+
+def _keep_live(session: Session, ctx: CaseContext, case: Case, workflow) -> None:
+    """After the commit, keep the workflow just stored under the case's new lock version."""
+    if ctx.live is None:
+        return
+    live = ctx.live
+    session.info.setdefault(AFTER_COMMIT, []).append(
+        lambda: live.put(case.id, case.lock_version, case.workflow, workflow))
 
 
 def _try(step) -> instances.Incident | None:
@@ -235,6 +266,8 @@ def _store_with_items(session: Session, ctx: CaseContext, case: Case, workflow, 
     else:
         case.status = "completed" if workflow.is_completed() else "running"
         case.incident = None
+    if not incident:  # a workflow that raised an incident is the one restored from the row: not kept
+        _keep_live(session, ctx, case, workflow)
     items = _sync_work_items(session, case, workflow, now, existing)
     subscriptions.sync(session, case, workflow, now)
     session.info.setdefault("traject_synced_items", {})[case.id] = items

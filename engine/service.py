@@ -79,6 +79,16 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
         self._specs = None  # SpecCache, made on first use (it imports SpiffWorkflow)
         self._sources: dict[tuple[int, str], str | None] = {}  # form texts of deployed versions
         self._labels: dict[int, dict] = {}  # field labels per deployed version
+        self._live = None  # LiveWorkflows once keep_live_workflows() is called (long-running processes)
+
+    def keep_live_workflows(self, capacity: int | None = None):
+        """Keep restored workflows between commands (engine/live.py): for a process that runs many
+        commands, the worker and the terminal app. A one-shot CLI command does without."""
+        from .live import DEFAULT_CAPACITY, LiveWorkflows
+
+        if self._live is None:
+            self._live = LiveWorkflows(capacity or DEFAULT_CAPACITY)
+        return self._live
 
     # -- definitions -------------------------------------------------------------------------
     def validate(self, paths: Sequence[str | Path]) -> list:
@@ -260,7 +270,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             who.require("task.view", resource)
             case = session.get(Case, item.case_id)
             definition = repo.definition(session, case.definition_id)
-            workflow = cases.load_for_reading(session, self._ctx(who.name), case)
+            workflow = cases.peek_for_reading(session, self._ctx(who.name), case)
             task = instances.find_ready_human_task(workflow, task_id)
             described = instances.human_tasks(workflow)
             info = next((t for t in described if t.id == task_id), None)
@@ -284,7 +294,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
                 raise NotFound(f"case '{case_id}' does not exist")
             resource = Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id)
             who.require("case.view", resource)
-            workflow = cases.load_for_reading(session, self._ctx(who.name), case)
+            workflow = cases.peek_for_reading(session, self._ctx(who.name), case)
             events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.seq))
             self.log(session, who, "dossier_viewed", "case.view", resource.label, "ok", case_id=case_id)
             return CaseDetail(
@@ -305,7 +315,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             if case is None:
                 raise NotFound(f"case '{case_id}' does not exist")
             who.require("case.view", Resource(f"case {case_id} ({case.gemeente})", case.gemeente))
-            return instances.visited_nodes(cases.load_for_reading(session, self._ctx(who.name), case))
+            return instances.visited_nodes(cases.peek_for_reading(session, self._ctx(who.name), case))
 
     def list_cases(self, gemeente: str | None = None, status: str | None = None, limit: int = 200,
                    search: str | None = None, gemeenten: Sequence[str] | None = None) -> list[CaseSummary]:
@@ -385,7 +395,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             self._specs = SpecCache()
         # One clock reading per command: timers, scripts and the recorded event time must agree exactly,
         # or replaying the event at its recorded time computes other due dates (engine/audit/replay.py).
-        return CaseContext(self._specs, self._script_engine_factory, fixed_clock(self.clock()), actor)
+        return CaseContext(self._specs, self._script_engine_factory, fixed_clock(self.clock()), actor, self._live)
 
     def _version_of(self, session, definition_id: int | None) -> int | None:
         return repo.definition(session, definition_id).version if definition_id else None
@@ -435,15 +445,25 @@ def build_engine(settings: Settings, clock: Clock | None = None) -> Engine:
 
     `clock` overrides settings.now: scenario runs and demo seeding move their own clock forward.
     """
-    import functools
-
     from .clock import fixed_clock, system_clock
-    from .scripting import make_script_engine
 
     if clock is None:
         clock = fixed_clock(settings.now) if settings.now else system_clock
-    scripts = functools.partial(make_script_engine, settings.script_budget)
-    return Engine(settings, Database(settings.db_url), clock, scripts)
+    return Engine(settings, Database(settings.db_url), clock, RestrictedScripts(settings.script_budget))
+
+
+@dataclass(frozen=True)
+class RestrictedScripts:
+    """Makes the restricted script engine of one command. engine.scripting (and SpiffWorkflow and
+    RestrictedPython with it, 0.05 to 0.15 s) is imported on the first call: a read command never runs
+    a script, so it does not pay for the import at start-up."""
+
+    budget: float
+
+    def __call__(self):
+        from .scripting import make_script_engine
+
+        return make_script_engine(self.budget)
 
 
 __all__ = ["Engine", "build_engine", "TaskFilter"]

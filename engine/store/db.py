@@ -22,6 +22,7 @@ from ..errors import Conflict, DatabaseUnavailable, InvalidInput
 # The newest Alembic revision in engine/migrations/versions. Checked with one cheap query so a plain
 # command does not import Alembic (about 0.1 s) unless the database really needs migrating.
 HEAD_REVISION = "0008"
+AFTER_COMMIT = "traject_after_commit"  # session.info key: callables run once the transaction committed
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -154,6 +155,9 @@ class Database:
         except BaseException:
             session.rollback()
             raise
+        else:
+            for hook in session.info.pop(AFTER_COMMIT, ()):
+                hook()  # e.g. engine/live.py: keep a workflow only once its row is committed
         finally:
             session.close()
 
