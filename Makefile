@@ -27,7 +27,7 @@ demo-fresh: setup
 	$(BIN)/traject --db $(DEMO_DB) --user demo tui
 
 test: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 lint: setup
 	$(BIN)/ruff check engine tui tests bench

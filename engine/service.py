@@ -22,6 +22,7 @@ from .guard import Guarded
 from .incidents import IncidentMethods
 from .inputs import check_data
 from .integration import IntegrationMethods
+from .migration import MigrationMethods
 from .monitoring import MonitoringMethods
 from .rights import Resource
 from .rights.principal import task_resource
@@ -68,7 +69,8 @@ class Batch:
     seconds: float
 
 
-class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods, MonitoringMethods):
+class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods, MonitoringMethods,
+             MigrationMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):

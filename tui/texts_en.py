@@ -255,6 +255,7 @@ TEXTS: dict[str, str] = {
     "event.incident_resolved": "Incident resolved",
     "event.retry_failed": "Retried, failed again",
     "event.case_cancelled": "Case ended",
+    "event.case_migrated": "Moved to a new process version",
     "event.case_completed": "Case completed",
     "new_case.no_processes": "There is no process you can start. Deploy one first with 'traject deploy'.",
     "new_case.no_gemeenten": "You have no municipality. Add one with 'traject users add NAME --gemeente CODE'.",

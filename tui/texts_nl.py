@@ -268,6 +268,7 @@ TEXTS: dict[str, str] = {
     "event.incident_resolved": "Storing opgelost",
     "event.retry_failed": "Opnieuw geprobeerd, mislukt",
     "event.case_cancelled": "Zaak beëindigd",
+    "event.case_migrated": "Naar nieuwe procesversie",
     "event.case_completed": "Zaak afgerond",
     # New case
     "new_case.no_processes": "Er is geen proces dat u kunt starten. Zet eerst een proces klaar met 'traject deploy'.",

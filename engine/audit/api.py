@@ -90,7 +90,9 @@ def replay_case(db, spec_cache, script_engine_factory, case_id: str,
 
 def _replay_against(case_history, baseline_steps, target: Definition, factory):
     """Replay the recorded history on `target`, comparing each state with the recorded one (as the
-    replay on the case's own version reproduced it; the stored digest where that replay stopped)."""
+    replay on the case's own version reproduced it; the stored digest where that replay stopped).
+    Only the commands that took effect are replayed (engine/audit/replay.py): this is the check
+    `traject migrate` makes before it moves a case."""
     baseline = {s.event.seq: s for s in baseline_steps if s.status == "ok"}
 
     def expected(event):
@@ -98,7 +100,7 @@ def _replay_against(case_history, baseline_steps, target: Definition, factory):
         return step.digest if step else event.state_digest
 
     steps = list(replay(case_history.events, Replayer(target.spec, target.subprocess_specs, factory, True),
-                        expected))
+                        expected, effective_only=True))
     diverged = next((s for s in steps if s.status == "diverged"), None)
     if diverged is None:
         return steps, None

@@ -23,6 +23,9 @@ COMMANDS = frozenset({"case_started", "task_completed", "timer_fired", "message_
                       "external_task_completed", "incident_resolved", "retry_failed"})
 # `traject retry`: the engine steps run again on the stored state, like a timer poll.
 ADVANCING = frozenset({"timer_fired", "incident_resolved", "retry_failed"})
+# `traject migrate` (engine/migration.py): the case continues on another version of its process, in the
+# state that the commands which took effect so far reach on that version.
+MIGRATED = "case_migrated"
 
 
 @dataclass
@@ -49,10 +52,12 @@ class _Diverged(Exception):
 class Replayer:
     """One case in a fresh workflow, one command at a time."""
 
-    def __init__(self, spec, subprocess_specs, script_engine_factory, keep_states: bool = False):
+    def __init__(self, spec, subprocess_specs, script_engine_factory, keep_states: bool = False,
+                 resolve: Callable[[int], tuple] | None = None):
         self.spec, self.subs = spec, subprocess_specs
         self.factory = script_engine_factory
         self.keep_states = keep_states
+        self.resolve = resolve  # definition id -> (spec, subprocess specs): needed for migrated cases
         self.workflow = None
 
     def apply(self, event, incident_follows: bool, over_budget: bool = False) -> Step:
@@ -76,6 +81,24 @@ class Replayer:
         if incident is not None:  # reproduced: the engine kept the state from before the command
             self.workflow = self._new(payload.get("data") or {}) if saved is None else self._load(saved)
         return self._snapshot(event, incident)
+
+    def migrate(self, event, earlier: Sequence) -> Step:
+        """Continue on the version a `case_migrated` event names, as `traject migrate` did: rebuild the
+        state from the commands that took effect so far, on that version."""
+        if self.resolve is None or event.definition_id is None:
+            raise _Diverged("the migration names no process version to continue on")
+        try:
+            spec, subs = self.resolve(event.definition_id)
+        except Exception as err:  # noqa: BLE001 - e.g. a deleted definition version: a finding
+            raise _Diverged(f"the version the case was migrated to cannot be loaded: {err}") from None
+        rebuilt = Replayer(spec, subs, self.factory, self.keep_states)
+        failed = next((s for s in replay(earlier, rebuilt, effective_only=True)
+                       if s.status in ("diverged", "erased")), None)
+        if failed is not None or rebuilt.workflow is None:
+            where = f"event {failed.event.seq}: {failed.message}" if failed else "nothing to rebuild"
+            raise _Diverged(f"the migration does not reproduce on the new version ({where})")
+        self.spec, self.subs, self.workflow = spec, subs, rebuilt.workflow
+        return self._snapshot(event, None)
 
     def _start(self, payload: dict, clock) -> Callable[[], None]:
         if not payload.get("message"):
@@ -152,15 +175,41 @@ def _where(incident) -> str:
 
 
 def replay(events: Sequence, replayer: Replayer,
-           expected: Callable[[object], str | None] = lambda e: e.state_digest) -> Iterator[Step]:
+           expected: Callable[[object], str | None] = lambda e: e.state_digest,
+           effective_only: bool = False) -> Iterator[Step]:
     """Replay `events` (one case, by seq), yielding a Step per event. The first event whose replayed
     digest differs from `expected(event)`, or that cannot be applied, is `diverged`; the replay stops
-    there (later states would only repeat the difference) and the rest is `not_replayed`."""
+    there (later states would only repeat the difference) and the rest is `not_replayed`.
+
+    `effective_only`: replay on another version only the commands that took effect. A command the
+    engine rolled back (an incident followed it) changed nothing, so it is not run again there; on a
+    fixed version it would succeed, and that is the point of moving a case stuck in an incident. Earlier
+    migrations are information then: the whole history is replayed on the one version."""
     stopped = False
     last: Step | None = None
     for index, event in enumerate(events):
         if stopped:
             yield Step(event, "not_replayed")
+            continue
+        following = events[index + 1] if index + 1 < len(events) else None
+        if effective_only and event.type in COMMANDS and event.data is not None and rolled_back(event, following):
+            yield _info(event, last, "rolled back on its own version: not replayed on this one")
+            continue
+        if event.type == MIGRATED and not effective_only:
+            try:
+                step = replayer.migrate(event, events[:index])
+            except _Diverged as err:
+                stopped = True
+                yield Step(event, "diverged", message=str(err))
+                continue
+            if event.state_digest is not None and step.digest != event.state_digest:
+                step.status, stopped = "diverged", True
+                step.message = "the state on the new version differs from the state recorded at the migration"
+            elif isinstance(event.data, dict) and event.data.get("to_version"):
+                step.message = (f"migrated from version {event.data.get('from_version')} to "
+                                f"{event.data['to_version']}: the case goes on there")
+            last = step
+            yield step
             continue
         if event.type not in COMMANDS:
             yield Step(event, "info", last.digest, last.state, open=last.open) if last else Step(event, "info")
@@ -169,7 +218,6 @@ def replay(events: Sequence, replayer: Replayer,
             stopped = True
             yield Step(event, "erased", message="the payload was erased; the replay stops here")
             continue
-        following = events[index + 1] if index + 1 < len(events) else None
         incident_follows = rolled_back(event, following)
         try:
             step = replayer.apply(event, incident_follows, incident_follows and _over_budget(following))
@@ -188,6 +236,12 @@ def replay(events: Sequence, replayer: Replayer,
                             f"{', '.join(step.open) or 'none'})")
         last = step
         yield step
+
+
+def _info(event, last: Step | None, message: str) -> Step:
+    if last is None:
+        return Step(event, "info", message=message)
+    return Step(event, "info", last.digest, last.state, message=message, open=last.open)
 
 
 def _over_budget(incident_event) -> bool:

@@ -12,7 +12,7 @@ from ..store import repo
 from .chain import KEYED
 from .chain_check import check_chain
 from .history import CaseHistory, Definition, Definitions
-from .replay import Replayer, Step, replay
+from .replay import MIGRATED, Replayer, Step, replay
 from .rowhash import row_hash
 from .views import CaseVerification, Finding
 
@@ -41,25 +41,38 @@ def verify_history(session: Session, history: CaseHistory, definitions: Definiti
         findings.append(Finding(case_id, started.seq, "altered_definition",
                                 f"process version {definition.label}: {definition.altered}"))
     steps = [Step(e, "not_replayed") for e in events]
+    current, current_problem = _current_definition(session, definitions, events, definition)
+    if current is not None and current is not definition and current.altered:
+        findings.append(Finding(case_id, None, "altered_definition",
+                                f"process version {current.label}: {current.altered}"))
     if problem:
         findings.append(Finding(case_id, started.seq if started else None, "replay_divergence", problem))
     else:
-        replayer = Replayer(definition.spec, definition.subprocess_specs, script_engine_factory, keep_states)
+        def resolve(definition_id: int) -> tuple:
+            found = definitions.get(session, definition_id)
+            return found.spec, found.subprocess_specs
+
+        replayer = Replayer(definition.spec, definition.subprocess_specs, script_engine_factory, keep_states,
+                            resolve)
         steps = list(replay(events, replayer))
         findings += _replay_findings(case_id, steps)
-        findings += _stored_state(case_id, case, definition, steps, script_engine_factory)
-    if case is not None and started is not None and case.definition_id != started.definition_id:
+        if current is not None:
+            findings += _stored_state(case_id, case, current, steps, script_engine_factory)
+    if current_problem:
+        findings.append(Finding(case_id, None, "replay_divergence", current_problem))
+    elif case is not None and current is not None and case.definition_id != current.id:
+        origin = "was migrated to" if current is not definition else "started on"
         findings.append(Finding(case_id, None, "state_mismatch",
                                 f"the case row names definition {case.definition_id}, its history "
-                                f"started on {started.definition_id}"))
+                                f"{origin} {current.id}"))
     findings.sort(key=lambda f: (f.seq is None, f.seq or 0))
     notes = tuple(f"event {s.event.seq}: {s.message}" for s in steps if s.status == "erased")
     result = CaseVerification(
         case_id=case_id, process_id=case.process_id if case is not None else None,
-        definition_version=definition.version if definition else None,
+        definition_version=(current or definition).version if (current or definition) else None,
         gemeente=case.gemeente if case is not None else None, events=len(events),
         findings=tuple(findings), notes=notes, person=_person(case))
-    return Verified(result, steps, definition)
+    return Verified(result, steps, current or definition)
 
 
 def _row_findings(case_id: str, case, items, events, key: bytes | None) -> list[Finding]:
@@ -110,6 +123,17 @@ def _definition(session, definitions: Definitions, started) -> tuple[Definition 
         return definitions.get(session, started.definition_id), None
     except NotFound as err:
         return None, f"{err}: the case cannot be replayed"
+
+
+def _current_definition(session, definitions: Definitions, events, started: Definition | None):
+    """The version the case runs on now: the one its last migration names, else the one it started on."""
+    migrated = [e for e in events if e.type == MIGRATED]
+    if not migrated:
+        return started, None
+    try:
+        return definitions.get(session, migrated[-1].definition_id), None
+    except NotFound as err:
+        return None, f"{err}: the version the case was migrated to cannot be loaded"
 
 
 def _replay_findings(case_id: str, steps: list[Step]) -> list[Finding]:

@@ -39,7 +39,13 @@ def session_identity(conn) -> tuple[str, bool]:
     return row[0], bool(row[1])
 
 
+# Roles live in the cluster, not in a database: two sessions creating or enrolling the same role at once
+# fail ("tuple concurrently updated"), so role changes take this lock first (held until commit).
+_ROLE_LOCK = text("SELECT pg_advisory_xact_lock(hashtext('traject_roles'))")
+
+
 def _ensure_group(conn, name: str) -> None:
+    conn.execute(_ROLE_LOCK)
     conn.execute(text(
         f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
         f"CREATE ROLE {name} NOLOGIN; END IF; END $$"))
@@ -82,6 +88,7 @@ def sync_privileges(conn) -> None:
 def ensure_login_role(conn, name: str, admin: bool) -> None:
     """Make `name` a login role in traject_user (and traject_admin for a beheerder). Creating a role needs
     CREATEROLE; without it an existing role is still enrolled."""
+    conn.execute(_ROLE_LOCK)
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first()
     ident = '"' + name.replace('"', '""') + '"'
     if not exists:

@@ -24,6 +24,7 @@ ABILITIES: dict[str, str] = {
     "case.start": "start a case of",
     "case.retry": "retry",
     "case.cancel": "cancel",
+    "case.migrate": "migrate",
     "process.list": "list processes",
     "process.validate": "validate",
     "process.test": "test",
@@ -64,7 +65,9 @@ BUILT_IN: dict[str, frozenset[str]] = {
                           "process.list", "access.read", "incident.list", "report.view"}),
     # A beleidsmedewerker: the monitoring figures and reports of a gemeente (counts only, no dossiers).
     "beleid": frozenset({"report.view", "process.list"}),
-    "ontwerper": frozenset({"process.validate", "process.test", "process.deploy", "process.list"}),
+    # A process designer deploys a fixed version and moves the running cases of their gemeenten onto it.
+    "ontwerper": frozenset({"process.validate", "process.test", "process.deploy", "process.list",
+                            "case.migrate"}),
     "beheerder": frozenset({"users.list", "users.manage", "regions.list", "regions.manage", "access.read",
                             "worker.run", "demo.seed", "process.list"}),
     "worker": frozenset({"worker.run"}),  # the service account of `traject worker`
