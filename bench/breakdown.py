@@ -14,6 +14,7 @@ from collections import defaultdict
 # (module path, attribute, phase). Modules are patched where the caller looks the name up.
 TARGETS = (
     ("engine.cases", "work_item", "find work item + lock case"),
+    ("engine.cases", "lock_task", "find work item + lock case"),
     ("engine.store.repo", "case_for_update", "find work item + lock case"),
     ("engine.store.repo", "definition", "definition row (JSON columns)"),
     ("engine.store.repo", "latest_definition", "definition row (JSON columns)"),

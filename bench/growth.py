@@ -38,6 +38,7 @@ def run(lengths: tuple[int, ...], loop_cases: int, claim_cases: int, window: int
         grant_builder(engine)
         engine.deploy([proc_dir], actor="bench")
         grant_lanes(engine)
+        engine.keep_live_workflows()  # a long-running process, as the TUI and the worker (engine/live.py)
         try:
             loop = _loop(engine, db_path, lengths, loop_cases, window)
             claims = _claims(engine, lengths, claim_cases)

@@ -10,16 +10,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from . import instances, subscriptions
 from .audit import case_chain
 from .definitions import SpecCache
 from .errors import Conflict, InvalidInput, NotFound
+from .live import LiveWorkflows
 from .serialization import SERIALIZER_VERSION, dump_workflow, load_workflow
 from .store import repo
-from .store.tables import Case, DefinitionVersion, WorkItem
+from .store.db import AFTER_COMMIT
+from .store.tables import Case, DefinitionVersion, Draft, FollowUp, WorkItem
 
 
 @dataclass
@@ -30,6 +32,7 @@ class CaseContext:
     script_engine_factory: object
     clock: object
     actor: str
+    live: LiveWorkflows | None = None  # restored workflows of a long-running process (engine/live.py)
 
 
 def start(session: Session, ctx: CaseContext, definition: DefinitionVersion, gemeente: str,
@@ -40,16 +43,17 @@ def start(session: Session, ctx: CaseContext, definition: DefinitionVersion, gem
     case = Case(
         id=str(uuid.uuid4()), definition_id=definition.id, process_id=definition.process_id,
         gemeente=gemeente, status="running", stage=None, workflow="", serializer_version=SERIALIZER_VERSION,
-        created_at=now, updated_at=now,
+        created_at=now, updated_at=now, last_event_seq=0,  # no event yet: its first follows seq 0
     )
     session.add(case)
-    case_chain.link(session, case, repo.audit_key(session), now)
+    with session.no_autoflush:  # the case row is inserted once, complete, at the command's flush
+        case_chain.link(session, case, repo.audit_key(session), now)
     payload = {"process_id": definition.process_id, "gemeente": gemeente, "data": data}
     incident = _try(lambda: instances.advance(workflow, ctx.clock))
     if incident:  # keep the case as it was before its first step, with the incident beside it
         workflow = instances.new_workflow(spec, subs, ctx.script_engine_factory(), data)
-    digest = _store(session, ctx, case, workflow, incident)
-    _record(session, ctx, case, workflow, digest, "case_started", payload, incident=incident)
+    digest, items = _store_with_items(session, ctx, case, workflow, incident, existing={})
+    _record(session, ctx, case, workflow, digest, "case_started", payload, incident=incident, items=items)
     return case
 
 
@@ -58,21 +62,72 @@ def lock_case_of_task(session: Session, task_id: str) -> Case:
     return repo.case_for_update(session, work_item(session, task_id).case_id)
 
 
-def complete_task(session: Session, ctx: CaseContext, case: Case, task_id: str, data: dict) -> Case:
-    """Complete an open human task of the locked `case`; the caller validated `data` against its form."""
-    # Re-read under the lock: someone may have completed it while we waited for the lock.
-    item = session.get(WorkItem, task_id, populate_existing=True)
-    if item is None:
+@dataclass
+class LockedTask:
+    """An open task's case, locked, with everything a completion needs to know before it writes."""
+
+    case: Case
+    items: dict[str, WorkItem]  # the case's open work items by id, the task's among them
+    has_drafts: bool  # the case has saved drafts (else there are none to drop)
+    has_follow_ups: bool  # the task has follow-up dates (else there are none to delete)
+
+
+def lock_task(session: Session, task_id: str) -> LockedTask:
+    """The case of an open task, locked for this command, with all its open work items and whether
+    drafts and follow-up dates exist: one statement on SQLite (BEGIN IMMEDIATE already holds the write
+    lock, so what it reads is current).
+
+    PostgreSQL locks the case row (FOR UPDATE OF cases) and then reads the work items again: rows of a
+    joined table that is not locked come from before the wait, and whoever held the lock may have
+    completed this very task. Drafts and follow-ups are then assumed to exist (deleted by condition).
+    """
+    case_of_task = select(WorkItem.case_id).where(WorkItem.id == task_id).scalar_subquery()
+    drafts_exist = exists().where(Draft.case_id == Case.id)
+    follow_ups_exist = exists().where(FollowUp.task_id == task_id)
+    stmt = (select(Case, WorkItem, drafts_exist, follow_ups_exist)
+            .outerjoin(WorkItem, WorkItem.case_id == Case.id).where(Case.id == case_of_task)
+            .with_for_update(of=Case).execution_options(populate_existing=True))
+    rows = session.execute(stmt).all()
+    if not rows:
+        work_item(session, task_id)  # raises: completed already (Conflict) or never existed (NotFound)
+    case, _item, has_drafts, has_follow_ups = rows[0]
+    if session.get_bind().dialect.name == "sqlite":
+        items = [item for _case, item, _d, _f in rows if item is not None]
+    else:
+        items = session.scalars(select(WorkItem).where(WorkItem.case_id == case.id)
+                                .execution_options(populate_existing=True)).all()
+        has_drafts = has_follow_ups = True
+    by_id = {item.id: item for item in items}
+    if task_id not in by_id:
         raise Conflict(f"task {task_id} is no longer open (completed by someone else)")
+    return LockedTask(case, by_id, bool(has_drafts), bool(has_follow_ups))
+
+
+def complete_task(session: Session, ctx: CaseContext, case: Case, task_id: str, data: dict,
+                  items: dict[str, WorkItem] | None = None) -> Case:
+    """Complete an open human task of the locked `case`; the caller validated `data` against its form.
+    `items`: the case's work items read under the lock (lock_task); else they are read here."""
+    if items is None:
+        # Re-read under the lock: someone may have completed it while we waited for the lock.
+        item = session.get(WorkItem, task_id, populate_existing=True)
+        if item is None:
+            raise Conflict(f"task {task_id} is no longer open (completed by someone else)")
+    else:
+        item = items[task_id]
     workflow = _load(session, ctx, case)
     incident = _try(lambda: instances.complete(workflow, task_id, data, ctx.clock))
     if incident:
         workflow = _load(session, ctx, case)  # discard the half-run workflow
-    digest = _store(session, ctx, case, workflow, incident)
+    digest, synced = _store_with_items(session, ctx, case, workflow, incident, items)
     payload = {"task_id": task_id, "data": data}
     _record(session, ctx, case, workflow, digest, "task_completed", payload, task=item.task, task_id=task_id,
-            incident=incident)
+            incident=incident, items=synced)
     return case
+
+
+def synced_items(session: Session, case_id: str) -> list[WorkItem] | None:
+    """The work items the last `_store` in this session left for the case (None: none ran), as written."""
+    return session.info.get("traject_synced_items", {}).get(case_id)
 
 
 def fire_timers(session: Session, ctx: CaseContext, case_id: str) -> bool:
@@ -89,9 +144,9 @@ def fire_timers(session: Session, ctx: CaseContext, case_id: str) -> bool:
     fired = [t for t in before if t < ctx.clock()]
     if not fired and not incident:
         return False
-    digest = _store(session, ctx, case, workflow, incident)
+    digest, items = _store_with_items(session, ctx, case, workflow, incident)
     payload = {"timers": [t.isoformat() for t in fired]}
-    _record(session, ctx, case, workflow, digest, "timer_fired", payload, incident=incident)
+    _record(session, ctx, case, workflow, digest, "timer_fired", payload, incident=incident, items=items)
     return True
 
 
@@ -100,10 +155,10 @@ def retry(session: Session, ctx: CaseContext, case: Case, workflow, incident: di
     failed = _try(lambda: instances.advance(workflow, ctx.clock))
     if failed:
         workflow = _load(session, ctx, case)
-    digest = _store(session, ctx, case, workflow, failed)
+    digest, items = _store_with_items(session, ctx, case, workflow, failed)
     payload = {"incident": incident.get("message"), "task": incident.get("task")}
     _record(session, ctx, case, workflow, digest, "retry_failed" if failed else "incident_resolved", payload,
-            incident=failed)
+            incident=failed, items=items)
     return failed
 
 
@@ -134,15 +189,43 @@ def work_item(session: Session, task_id: str) -> WorkItem:
 
 
 def load_for_reading(session: Session, ctx: CaseContext, case: Case):
+    """The case's workflow for a command that may change it (taken out of the live cache, if any)."""
     return _load(session, ctx, case)
 
 
+def peek_for_reading(session: Session, ctx: CaseContext, case: Case):
+    """The case's workflow for a read that changes nothing (a form, a dossier): a live one stays cached."""
+    if ctx.live is not None:
+        workflow = ctx.live.peek(case.id, case.lock_version, case.workflow)
+        if workflow is not None:
+            return workflow
+    return _restore(session, ctx, case)
+
+
 def _load(session: Session, ctx: CaseContext, case: Case):
-    definition = repo.definition(session, case.definition_id)
-    spec, subs = ctx.specs.get(definition.id, lambda: definition.specs)
+    if ctx.live is not None:
+        workflow = ctx.live.take(case.id, case.lock_version, case.workflow)
+        if workflow is not None:
+            workflow.script_engine = ctx.script_engine_factory()  # a fresh budget for this command
+            return workflow
+    return _restore(session, ctx, case)
+
+
+def _restore(session: Session, ctx: CaseContext, case: Case):
+    # The definition row only on a cache miss: a deployed version's specs never change.
+    spec, subs = ctx.specs.get(case.definition_id, lambda: repo.definition(session, case.definition_id).specs)
     workflow = load_workflow(case.workflow, spec, subs)
     workflow.script_engine = ctx.script_engine_factory()
     return workflow
+
+
+def _keep_live(session: Session, ctx: CaseContext, case: Case, workflow) -> None:
+    """After the commit, keep the workflow just stored under the case's new lock version."""
+    if ctx.live is None:
+        return
+    live = ctx.live
+    session.info.setdefault(AFTER_COMMIT, []).append(
+        lambda: live.put(case.id, case.lock_version, case.workflow, workflow))
 
 
 def _try(step) -> instances.Incident | None:
@@ -154,9 +237,18 @@ def _try(step) -> instances.Incident | None:
 
 
 def _store(session: Session, ctx: CaseContext, case: Case, workflow, incident) -> str:
-    """Write the case row and its work items; returns the state digest for the command's event.
+    """Write the case row and its work items; returns the state digest for the command's event."""
+    return _store_with_items(session, ctx, case, workflow, incident)[0]
+
+
+def _store_with_items(session: Session, ctx: CaseContext, case: Case, workflow, incident,
+                      existing: dict[str, WorkItem] | None = None) -> tuple[str, list[WorkItem]]:
+    """Write the case row and its work items: the state digest for the command's event and the work
+    items as the command leaves them (for the row hash: not read back). `existing`: the case's work
+    items as read under the lock, else they are selected.
 
     The data, timers and digest come from one state snapshot: one walk over the task tree, not three.
+    Nothing is flushed here: the command's event flushes the case row, work items and event at once.
     """
     now = ctx.clock()
     state = instances.state_snapshot(workflow)
@@ -175,31 +267,40 @@ def _store(session: Session, ctx: CaseContext, case: Case, workflow, incident) -
     else:
         case.status = "completed" if workflow.is_completed() else "running"
         case.incident = None
-    _sync_work_items(session, case, workflow, now)
+    if not incident:  # a workflow that raised an incident is the one restored from the row: not kept
+        _keep_live(session, ctx, case, workflow)
+    items = _sync_work_items(session, case, workflow, now, existing)
     subscriptions.sync(session, case, workflow, now)
-    return instances.digest_of(state)
+    session.info.setdefault("traject_synced_items", {})[case.id] = items
+    return instances.digest_of(state), items
 
 
-def _record(session, ctx, case, workflow, digest, type_, payload, *, task=None, task_id=None, incident=None):
+def _record(session, ctx, case, workflow, digest, type_, payload, *, task=None, task_id=None, incident=None,
+            items=None):
     now = ctx.clock()
     repo.append_event(session, case_id=case.id, type=type_, at=now, actor=ctx.actor, task=task,
-                      task_id=task_id, definition_id=case.definition_id, data=payload, state_digest=digest)
+                      task_id=task_id, definition_id=case.definition_id, data=payload, state_digest=digest,
+                      items=items)
     if incident:
         repo.append_event(session, case_id=case.id, type="incident_raised", at=now, actor=ctx.actor,
                           task=incident.task, definition_id=case.definition_id,
-                          data={"message": incident.message, "command": type_}, state_digest=digest)
+                          data={"message": incident.message, "command": type_}, state_digest=digest, items=items)
     elif workflow.is_completed():
         repo.append_event(session, case_id=case.id, type="case_completed", at=now, actor=ctx.actor,
-                          definition_id=case.definition_id, data=None, state_digest=digest)
+                          definition_id=case.definition_id, data=None, state_digest=digest, items=items)
 
 
-def _sync_work_items(session: Session, case: Case, workflow, now: datetime) -> None:
-    """Make the work_items rows of this case exactly its ready human tasks (keeping assignees)."""
+def _sync_work_items(session: Session, case: Case, workflow, now: datetime,
+                     existing: dict[str, WorkItem] | None = None) -> list[WorkItem]:
+    """Make the work_items rows of this case exactly its ready human tasks (keeping assignees); returns
+    them. Deletes and inserts go to the session, written at the command's one flush."""
     ready = {t.id: t for t in instances.human_tasks(workflow)} if case.status != "completed" else {}
-    existing = {w.id: w for w in session.scalars(select(WorkItem).where(WorkItem.case_id == case.id))}
-    gone = [item_id for item_id in existing if item_id not in ready]
-    if gone:
-        session.execute(delete(WorkItem).where(WorkItem.id.in_(gone)))
+    if existing is None:
+        existing = {w.id: w for w in session.scalars(select(WorkItem).where(WorkItem.case_id == case.id))}
+    for item_id, item in existing.items():
+        if item_id not in ready:
+            session.delete(item)
+    items = []
     for task_id, task in ready.items():
         item = existing.get(task_id)
         if item is None:
@@ -211,7 +312,8 @@ def _sync_work_items(session: Session, case: Case, workflow, now: datetime) -> N
         item.process_id, item.gemeente, item.task, item.title = case.process_id, case.gemeente, task.task, task.title
         item.role, item.form, item.ui_form, item.stage = task.role, task.form, task.ui_form, task.stage
         item.person_name, item.bsn = case.person_name, case.bsn
-    session.flush()
+        items.append(item)
+    return items
 
 
 def _person(data: dict) -> tuple[str | None, str | None]:

@@ -84,6 +84,16 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
         self._specs = None  # SpecCache, made on first use (it imports SpiffWorkflow)
         self._sources: dict[tuple[int, str], str | None] = {}  # form texts of deployed versions
         self._labels: dict[int, dict] = {}  # field labels per deployed version
+        self._live = None  # LiveWorkflows once keep_live_workflows() is called (long-running processes)
+
+    def keep_live_workflows(self, capacity: int | None = None):
+        """Keep restored workflows between commands (engine/live.py): for a process that runs many
+        commands, the worker and the terminal app. A one-shot CLI command does without."""
+        from .live import DEFAULT_CAPACITY, LiveWorkflows
+
+        if self._live is None:
+            self._live = LiveWorkflows(capacity or DEFAULT_CAPACITY)
+        return self._live
 
     # -- definitions -------------------------------------------------------------------------
     def validate(self, paths: Sequence[str | Path]) -> list:
@@ -144,22 +154,25 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
         self._same_actor(actor)
         data = check_data(data or {})
         with self.command("task.complete", Resource(f"task {task_id}")) as (session, who):
-            case = cases.lock_case_of_task(session, task_id)
-            item = cases.work_item(session, task_id)
+            # One statement: the case locked, with its open work items (the one completed among them).
+            locked = cases.lock_task(session, task_id)
+            case, item = locked.case, locked.items[task_id]
             who.require("task.complete", task_resource(item))
             if item.assignee and item.assignee != who.name:
                 raise who.refusal("task.complete", task_resource(item),
                                   f" (claimed by {item.assignee}; it must be released or taken over first)")
-            definition = repo.definition(session, case.definition_id)
-            forms.validate(self._source(definition, item.form), data)
-            data = self._seal(definition, item.form, data)
-            case = cases.complete_task(session, self._ctx(who.name), case, task_id, data)
-            drafts.drop_closed(session, case.id)  # the completed task's drafts, whoever typed them
+            forms.validate(self._source(case.definition_id, item.form, session), data)
+            data = self._seal(case.definition_id, item.form, data)  # the form's text is cached by now
+            case = cases.complete_task(session, self._ctx(who.name), case, task_id, data, items=locked.items)
+            if locked.has_drafts:
+                drafts.drop_closed(session, case.id)  # the completed task's drafts, whoever typed them
             # On an incident the completion is not applied (the task stays open) but the incident is
             # recorded: the caller sees status "error" and the incident.
-            open_tasks = self._visible_tasks(session, who, TaskFilter(case_id=case.id))
-            if task_id not in {item.id for item in worklist.query(session, TaskFilter(case_id=case.id))}:
+            left = cases.synced_items(session, case.id)
+            if locked.has_follow_ups and task_id not in {i.id for i in left}:
                 session.execute(delete(FollowUp).where(FollowUp.task_id == task_id))
+            # The open tasks from the rows just written, through the same rights rule as the SQL clause.
+            open_tasks = self._visible_written(who, left)
             return CompletionResult(case.id, case.status, tuple(open_tasks), _incident(case))
 
     def claim_task(self, task_id: str, actor: str | None = None, release: bool = False,
@@ -264,7 +277,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             who.require("task.view", resource)
             case = session.get(Case, item.case_id)
             definition = repo.definition(session, case.definition_id)
-            workflow = cases.load_for_reading(session, self._ctx(who.name), case)
+            workflow = cases.peek_for_reading(session, self._ctx(who.name), case)
             task = instances.find_ready_human_task(workflow, task_id)
             described = instances.human_tasks(workflow)
             info = next((t for t in described if t.id == task_id), None)
@@ -291,7 +304,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
                 raise NotFound(f"case '{case_id}' does not exist")
             resource = Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id)
             who.require("case.view", resource)
-            workflow = cases.load_for_reading(session, self._ctx(who.name), case)
+            workflow = cases.peek_for_reading(session, self._ctx(who.name), case)
             events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.seq))
             titles = instances.element_labels(workflow.spec, workflow.subprocess_specs)  # task ids -> names
             self.log(session, who, "dossier_viewed", "case.view", resource.label, "ok", case_id=case_id)
@@ -315,7 +328,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             if case is None:
                 raise NotFound(f"case '{case_id}' does not exist")
             who.require("case.view", Resource(f"case {case_id} ({case.gemeente})", case.gemeente))
-            return instances.visited_nodes(cases.load_for_reading(session, self._ctx(who.name), case))
+            return instances.visited_nodes(cases.peek_for_reading(session, self._ctx(who.name), case))
 
     def list_cases(self, gemeente: str | None = None, status: str | None = None, limit: int = 200,
                    search: str | None = None, gemeenten: Sequence[str] | None = None) -> list[CaseSummary]:
@@ -344,6 +357,14 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             items = [item.without_bsn() for item in items]
         return items
 
+    def _visible_written(self, who, items) -> list:
+        """The work items a command just wrote (a case has a few), as `_visible_tasks` would list them:
+        the rule of rights.visibility.task_clause, applied by principal.may, in the worklist's order."""
+        views = [worklist.to_view(i) for i in worklist.in_list_order(items) if who.may("task.list", task_resource(i))]
+        if who.is_restricted_only():
+            views = [view.without_bsn() for view in views]
+        return views
+
     def _check_task_filter(self, session, who, f: TaskFilter) -> None:
         """An explicit filter outside the user's scope is refused, not answered with an empty list."""
         if f.gemeente:
@@ -367,13 +388,16 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             raise error
 
     # -- helpers -----------------------------------------------------------------------------
-    def _source(self, definition, name: str | None) -> str | None:
-        """A file of a deployed version (a form), cached: versions never change once deployed."""
+    def _source(self, definition, name: str | None, session=None) -> str | None:
+        """A file of a deployed version (a form), cached: versions never change once deployed.
+        `definition`: the DefinitionVersion row, or its id with the `session` to read it on a miss."""
         if not name:
             return None
-        key = (definition.id, name)
+        definition_id = definition if isinstance(definition, int) else definition.id
+        key = (definition_id, name)
         if key not in self._sources:
-            self._sources[key] = definition.sources.get(name)
+            row = repo.definition(session, definition) if isinstance(definition, int) else definition
+            self._sources[key] = row.sources.get(name)
         return self._sources[key]
 
     def _ctx(self, actor: str) -> cases_module.CaseContext:
@@ -384,7 +408,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             self._specs = SpecCache()
         # One clock reading per command: timers, scripts and the recorded event time must agree exactly,
         # or replaying the event at its recorded time computes other due dates (engine/audit/replay.py).
-        return CaseContext(self._specs, self._script_engine_factory, fixed_clock(self.clock()), actor)
+        return CaseContext(self._specs, self._script_engine_factory, fixed_clock(self.clock()), actor, self._live)
 
     def _history_shown(self, session, who, resource, entry: HistoryEntry, case_id: str) -> HistoryEntry:
         """A history entry with its restricted values revealed or hidden like the case data."""
@@ -445,15 +469,25 @@ def build_engine(settings: Settings, clock: Clock | None = None) -> Engine:
 
     `clock` overrides settings.now: scenario runs and demo seeding move their own clock forward.
     """
-    import functools
-
     from .clock import fixed_clock, system_clock
-    from .scripting import make_script_engine
 
     if clock is None:
         clock = fixed_clock(settings.now) if settings.now else system_clock
-    scripts = functools.partial(make_script_engine, settings.script_budget)
-    return Engine(settings, Database(settings.db_url), clock, scripts)
+    return Engine(settings, Database(settings.db_url), clock, RestrictedScripts(settings.script_budget))
+
+
+@dataclass(frozen=True)
+class RestrictedScripts:
+    """Makes the restricted script engine of one command. engine.scripting (and SpiffWorkflow and
+    RestrictedPython with it, 0.05 to 0.15 s) is imported on the first call: a read command never runs
+    a script, so it does not pay for the import at start-up."""
+
+    budget: float
+
+    def __call__(self):
+        from .scripting import make_script_engine
+
+        return make_script_engine(self.budget)
 
 
 __all__ = ["Engine", "build_engine", "TaskFilter"]

@@ -21,6 +21,7 @@ PURGE_EVERY = 3600.0  # seconds between erasure rounds: a retention term is year
 class WorkerLoop:
     def __init__(self, engine, interval: float, log: Callable[[str], None] | None = None):
         self.engine = engine
+        engine.keep_live_workflows()  # a case fired again later need not be restored again (engine/live.py)
         self.interval = interval
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self._stop = threading.Event()

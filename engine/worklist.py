@@ -68,6 +68,11 @@ def _conditions(f: TaskFilter) -> Iterable:
                   WorkItemRow.case_id.startswith(text))
 
 
+def in_list_order(rows) -> list:
+    """Rows in memory in the order `query` sorts them (due date, open-ended last, then age, then id)."""
+    return sorted(rows, key=lambda r: (r.due_at is None, r.due_at or r.created_at, r.created_at, r.id))
+
+
 def to_view(row: WorkItemRow) -> WorkItem:
     return WorkItem(
         id=row.id, case_id=row.case_id, process_id=row.process_id, task=row.task, title=row.title,

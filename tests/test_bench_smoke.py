@@ -20,13 +20,16 @@ def test_quick_lifecycle_runs_three_cases_on_every_side():
 
     assert result["cases"] == 3 and result["process"] == "pvt_basis"
     assert result["human_tasks"] >= 3
-    for side in ("traject", "raw_restricted", "raw_default"):
+    for side in ("traject", "traject_one_shot", "raw_restricted", "raw_default"):
         assert set(result[side]) == {"cases_per_s", "total_s", "per_case"}
         assert result[side]["per_case"]["n"] == 3
         assert {"median_ms", "p95_ms"} <= set(result[side]["per_case"])
     for raw in ("raw_restricted", "raw_default"):
         assert set(result[f"ratio_vs_{raw}"]) == {"median_per_case", "totals"}
+    assert result["ratio_long_running"] == result["ratio_vs_raw_restricted"]["median_per_case"]
+    assert result["ratio_one_shot"] > 0
     assert result["traject_commands"]["complete_task"]["n"] >= 3
+    assert result["traject_one_shot_commands"]["complete_task"]["n"] >= 3
     assert result["traject_commands"]["start_case"]["n"] == 3
 
 
@@ -42,3 +45,4 @@ def test_every_bench_section_runs_as_bench_quick_does(tmp_path):
     results = json.loads(out.read_text(encoding="utf-8"))
     assert set(SECTIONS) <= set(results)
     assert results["breakdown"] and results["targets"]
+    assert {"ratio_long_running", "ratio_one_shot"} <= set(results["lifecycle"])

@@ -32,6 +32,7 @@ class TrajectApp(LiveWorklist, App[int]):
         set_language(language)  # before any screen is made: screens look their texts up when built
         super().__init__()
         self.engine = engine
+        engine.keep_live_workflows()  # the form a caseworker opens is completed next: restored once (engine/live.py)
         self.live = live  # refresh the worklist when others change cases (tui/live.py); run_app sets it
         self.user: UserInfo | None = None
         self.title = t("app.title")

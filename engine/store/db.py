@@ -21,7 +21,8 @@ from ..errors import Conflict, DatabaseUnavailable, InvalidInput
 
 # The newest Alembic revision in engine/migrations/versions. Checked with one cheap query so a plain
 # command does not import Alembic (about 0.1 s) unless the database really needs migrating.
-HEAD_REVISION = "0010"
+HEAD_REVISION = "0011"
+AFTER_COMMIT = "traject_after_commit"  # session.info key: callables run once the transaction committed
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -35,8 +36,12 @@ class Database:
             raise InvalidInput(f"--db: '{_shown(url)}' is not a database URL Traject can open "
                                f"({_first_line(err)}); use sqlite:///FILE or postgresql+psycopg://...") from None
         self._writer = self.sa_engine.execution_options(traject_begin="IMMEDIATE")
-        self._sessions = sessionmaker(bind=self.sa_engine, expire_on_commit=False)
-        self._write_sessions = sessionmaker(bind=self._writer, expire_on_commit=False)
+        # Values that never change once the database has them (the audit key), shared by this
+        # Database's sessions through session.info: read once per process, not once per command.
+        self.immutable: dict = {}
+        info = {"traject_immutable": self.immutable}
+        self._sessions = sessionmaker(bind=self.sa_engine, expire_on_commit=False, info=info)
+        self._write_sessions = sessionmaker(bind=self._writer, expire_on_commit=False, info=info)
         self._migrated = False
         self._may_create = False
 
@@ -150,6 +155,9 @@ class Database:
         except BaseException:
             session.rollback()
             raise
+        else:
+            for hook in session.info.pop(AFTER_COMMIT, ()):
+                hook()  # e.g. engine/live.py: keep a workflow only once its row is committed
         finally:
             session.close()
 

@@ -55,15 +55,17 @@ def last_event(session: Session, case_id: str) -> Event | None:
 
 def append_event(session: Session, *, case_id: str, type: str, at, actor: str | None, task: str | None = None,
                  task_id: str | None = None, definition_id: int | None, data: dict | None,
-                 state_digest: str | None = None) -> Event:
-    with session.no_autoflush:  # the case row is written once, with its new last_event_hash, below
-        previous = last_event(session, case_id)
-    if previous is not None and at < previous.at:
+                 state_digest: str | None = None, items=None) -> Event:
+    """Append the case's next event and anchor it on the case row. `items`: the case's work items as this
+    command leaves them (the caller just wrote them), for the row hash; else they are read back."""
+    case = _case_in_session(session, case_id)
+    previous_seq, previous_at, previous_hash = _previous_event(session, case_id, case)
+    if previous_at is not None and at < previous_at:
         # Every event goes through here, so this one check keeps every history in time order.
         raise ClockBehind(f"the clock ({at.isoformat()}) is before case {case_id}'s last event "
-                          f"({previous.at.isoformat()}): a case's history cannot go back in time")
-    seq = previous.seq + 1 if previous else 1
-    prev_hash = previous.hash if previous else chain.GENESIS
+                          f"({previous_at.isoformat()}): a case's history cannot go back in time")
+    seq = previous_seq + 1
+    prev_hash = previous_hash
     digest = chain.payload_hash(data)
     key = audit_key(session)
     event = Event(
@@ -75,34 +77,59 @@ def append_event(session: Session, *, case_id: str, type: str, at, actor: str | 
                               state_digest=state_digest, key=key),
     )
     session.add(event)
-    _anchor(session, case_id, event.hash, key)
+    _anchor(session, case, case_id, event, key, items)
     session.flush()
     return event
 
 
+def _case_in_session(session: Session, case_id: str) -> Case | None:
+    """The case row this command holds: just started (pending), or locked and so in the identity map."""
+    case = next((o for o in session.new if isinstance(o, Case) and o.id == case_id), None)
+    if case is None:
+        with session.no_autoflush:  # the case row is written once, with its new anchor, at the flush
+            case = session.get(Case, case_id)
+    return case
+
+
+def _previous_event(session: Session, case_id: str, case: Case | None) -> tuple[int, object, str]:
+    """(seq, at, hash) of the case's newest event, from the case row (migration 0008); the events table
+    only for a row that does not carry them (written outside the engine, e.g. the bench's SQL copies)."""
+    if case is not None and case.last_event_seq is not None:
+        return case.last_event_seq, case.last_event_at, case.last_event_hash or chain.GENESIS
+    with session.no_autoflush:
+        previous = last_event(session, case_id)
+    if previous is None:
+        return 0, None, chain.GENESIS
+    return previous.seq, previous.at, previous.hash
+
 def audit_key(session: Session) -> bytes | None:
-    """The installation's key for the event chain and row hashes (made by migration 0004)."""
+    """The installation's key for the event chain and row hashes (made by migration 0005). It never
+    changes once made, so it is read once per Database (session.info, engine/store/db.py)."""
+    cache = session.info.get("traject_immutable")
+    if cache is not None and AUDIT_KEY in cache:
+        return cache[AUDIT_KEY]
     row = session.get(Installation, AUDIT_KEY)  # one primary-key read, then the session's identity map
-    return bytes.fromhex(row.value) if row is not None else None
+    key = bytes.fromhex(row.value) if row is not None else None
+    if cache is not None and key is not None:
+        cache[AUDIT_KEY] = key
+    return key
 
 
-def _anchor(session: Session, case_id: str, event_hash: str, key: bytes | None) -> None:
-    """Keep the newest event's hash on the case row. Deleting a case's last events leaves a chain that
-    is valid on its own; only this anchor shows it was longer (engine.audit.chain_check).
+def _anchor(session: Session, case: Case | None, case_id: str, event: Event, key: bytes | None, items) -> None:
+    """Keep the newest event's hash (and seq and time) on the case row. Deleting a case's last events
+    leaves a chain that is valid on its own; only this anchor shows it was longer (engine.audit.chain_check).
 
     Every command that changes a case or its work items appends an event after the change, so the row
     hash written here covers the state the command leaves (engine.audit.rowhash)."""
-    case = next((o for o in session.new if isinstance(o, Case) and o.id == case_id), None)  # just started
-    if case is None:
-        case = session.get(Case, case_id)  # in the identity map already: every caller has locked it
     if case is None:
         return
-    case.last_event_hash = event_hash
-    changes.publish(session, case_id, case.gemeente)  # open apps refresh at commit (engine/changes.py)
+    if key is not None and items is None:
+        session.flush()  # the caller's work-item changes, so the read below sees them (before the anchor
+        items = session.scalars(select(WorkItem).where(WorkItem.case_id == case_id)).all()  # is set: one UPDATE)
+    case.last_event_hash, case.last_event_seq, case.last_event_at = event.hash, event.seq, event.at
     if key is not None:
-        with session.no_autoflush:  # callers flushed their work items; the case row is written once
-            items = session.scalars(select(WorkItem).where(WorkItem.case_id == case_id)).all()
         case.row_hash = rowhash.row_hash(key, case, items)
+    changes.publish(session, case_id, case.gemeente)  # open apps refresh at commit (engine/changes.py)
 
 
 def task_was_completed(session: Session, task_id: str) -> bool:

@@ -93,6 +93,9 @@ class Case(Base):
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
     # Hash of the case's newest event: deleting the last events leaves a valid shorter chain otherwise.
     last_event_hash: Mapped[str | None] = mapped_column(String(64))
+    # The newest event's seq and time (0008): the next event follows them without selecting the last event.
+    last_event_seq: Mapped[int | None]
+    last_event_at: Mapped[datetime | None]
     # HMAC over this row's columns and its work items (engine.audit.rowhash); NULL before migration 0004.
     row_hash: Mapped[str | None] = mapped_column(String(64))
     # The case started before this one in this installation (engine.audit.case_chain); NULL before 0004.
