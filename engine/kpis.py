@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select, type_coerce
 
 from .store.tables import Case, Event, WorkItem
 
@@ -198,6 +198,35 @@ def duo_on_time(session, scope):
     return (round(100 * yes / total, 1) if total else None), {"op_tijd": yes, "te_laat": no}
 
 
+INVITE_WITHIN = timedelta(weeks=4)
+
+
+def _invitation():
+    """An invitation: a completed task recording datum_uitnodiging (the invitation forms), or the
+    enrolment in a group session (the `sessie_gepland` message delivered to the case)."""
+    return or_(_completed_with("datum_uitnodiging"),
+               and_(Event.type == "message_received", Event.data["message"].as_string() == "sessie_gepland"))
+
+
+def invited_within_4_weeks(session, scope):
+    started = select(Case.id).where(_cases(scope), Case.created_at >= scope.start, Case.created_at < scope.end)
+    first = (select(Event.case_id, type_coerce(func.min(Event.at), Event.at.type).label("at"))
+             .where(_invitation(), Event.case_id.in_(started)).group_by(Event.case_id).subquery())
+    query = (select(Case.created_at, first.c.at).outerjoin(first, first.c.case_id == Case.id)
+             .where(_cases(scope), Case.created_at >= scope.start, Case.created_at < scope.end))
+    on_time = late = waiting = 0
+    for created, invited in session.execute(query):
+        if invited is not None and invited - created <= INVITE_WITHIN:
+            on_time += 1
+        elif invited is not None or scope.now - created > INVITE_WITHIN:
+            late += 1  # invited after four weeks, or four weeks gone by without an invitation
+        else:
+            waiting += 1  # not invited yet, and still within the four weeks: not counted
+    total = on_time + late
+    return ((round(100 * on_time / total, 1) if total else None),
+            {"op_tijd": on_time, "te_laat": late, "nog_binnen_termijn": waiting})
+
+
 def overdue_tasks_per_role(session, scope):
     role = func.coalesce(WorkItem.role, "-")
     if scope.visible_items is not None:  # the work item's own gemeente: the worklist index covers it
@@ -217,6 +246,11 @@ def overdue_tasks_per_role(session, scope):
 KPIS: tuple[Kpi, ...] = (
     Kpi("cases_started", "Gestarte trajecten", "Cases started (event case_started) in the period.",
         "count", tally=lambda: _count_if(Event.type == "case_started")),
+    Kpi("invited_within_4_weeks", "Uitgenodigd binnen 4 weken (%)", "Cases started in the period: share "
+        "whose first invitation came at most 4 weeks after the start. An invitation is a completed task "
+        "recording datum_uitnodiging, or the enrolment in a group session (message sessie_gepland). A case "
+        "not invited 4 weeks after its start counts as late; one still within its 4 weeks is not counted. "
+        "Breakdown op_tijd / te_laat / nog_binnen_termijn.", "percent", invited_within_4_weeks),
     Kpi("signed", "Ondertekend", "Signings in the period: a completed task with datum_ondertekening and "
         "resultaat 'voldaan' (form pvt-ondertekening).", "count", tally=lambda: _count_if(_signing())),
     Kpi("median_days_to_signing", "Mediaan dagen tot ondertekening", "Median of (signing event time - case "

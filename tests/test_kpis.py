@@ -169,6 +169,31 @@ def test_pvt_plichtig_and_duo_on_time_from_the_case_data(cli, make_engine):
     assert got["duo_on_time"] == (66.7, {"op_tijd": 2, "te_laat": 1})
 
 
+def test_invited_within_four_weeks_of_the_start(cli, make_engine):
+    """Worked out by hand, period 2026-01-01..03-31 for GM0001, asked at 2026-03-01:
+      i1 started 01-05, invited 01-20 (15 days)                  -> op tijd
+      i2 started 01-05, invited 02-10 (36 days)                  -> te laat
+      i3 started 02-20, not invited yet (9 days on 03-01)        -> not counted (nog binnen termijn)
+      i4 started 01-10, not invited by 03-01 (50 days)           -> te laat
+      i5 GM0002, invited the next day                            -> another gemeente, counts nowhere
+      i6 started 2025-12-01 (before the period), invited 01-02   -> not counted
+    1 of 3 on time = 33.3 %"""
+    from datetime import UTC, datetime
+
+    cli.ok("deploy", BPMN)
+    for gemeente, day, invited in (("GM0001", "2026-01-05", "2026-01-20"), ("GM0001", "2026-01-05", "2026-02-10"),
+                                   ("GM0001", "2026-02-20", None), ("GM0001", "2026-01-10", None),
+                                   ("GM0002", "2026-01-05", "2026-01-06"), ("GM0001", "2025-12-01", "2026-01-02")):
+        case_id = _start(cli, gemeente, day, deadline="2027-01-01")
+        if invited:
+            _do(cli, case_id, invited, datum_uitnodiging=invited)
+    engine = make_engine(now=NOW)
+    report = engine.monitoring_report("GM0001", datetime(2025, 12, 31, 23, tzinfo=UTC),
+                                      datetime(2026, 3, 31, 22, tzinfo=UTC))
+    (figure,) = [f for f in report.figures if f.key == "invited_within_4_weeks"]
+    assert (figure.value, figure.breakdown) == (33.3, {"op_tijd": 1, "te_laat": 2, "nog_binnen_termijn": 1})
+
+
 def test_the_dashboard_of_a_coordinator_a_beleid_user_and_a_trainer(monitored, db_url):
     """Engine.dashboard over the fixture above at 2026-03-01: the state figures as in the hand count, and
     the lists behind them: c3's attendance task (due 02-04) overdue; c5 (02-15, passed) then c3 (03-20)."""
