@@ -17,53 +17,31 @@ stored BPMN source, so they are the ones deployed with that version (a case keep
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 
 from .errors import InvalidInput
+from .scenarios.timeline import Duration, parse_duration
 
 TERM = "bewaartermijn"
 BASIS = "grondslag"
 PROCESSORS = "verwerkers"
 CLOSING_EVENTS = ("case_completed", "case_cancelled")
 CLOSED = ("completed", "cancelled")
-_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 _SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
 _BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 
-@dataclass(frozen=True)
-class Period:
-    text: str
-    years: int = 0
-    months: int = 0
-    days: int = 0
-
-    def after(self, moment: datetime) -> datetime:
-        """`moment` plus the period (calendar months and years; 29 Feb moves to 28 Feb)."""
-        month_index = moment.month - 1 + self.months + 12 * self.years
-        year, month = moment.year + month_index // 12, month_index % 12 + 1
-        day = moment.day
-        while True:
-            try:
-                shifted = moment.replace(year=year, month=month, day=day)
-                break
-            except ValueError:
-                day -= 1
-        from datetime import timedelta
-
-        return shifted + timedelta(days=self.days)
-
-
-def parse_period(text: str, where: str = "bewaartermijn") -> Period:
-    match = _PERIOD.match((text or "").strip())
-    if not match or not any(match.groups()):
+def parse_period(text: str, where: str = "bewaartermijn") -> Duration:
+    """The term as a calendar duration (the scenario clock's ISO 8601 parser; no time part: a term is
+    counted in years, months, weeks and days)."""
+    try:
+        period = parse_duration(text or "")
+    except ValueError:
+        period = None
+    if period is None or "T" in period.text:
         raise InvalidInput(f"{where}: '{text}' is not an ISO 8601 period of years, months, weeks or days "
                            "(for example P7Y)")
-    years, months, weeks, days = (int(g or 0) for g in match.groups())
-    return Period(text.strip(), years, months, days + 7 * weeks)
+    return period
 
 
 def process_properties(sources: dict[str, str], process_id: str) -> dict[str, str]:
@@ -105,7 +83,7 @@ def documentation(sources: dict[str, str], process_id: str) -> str | None:
     return None
 
 
-def term_of(sources: dict[str, str], process_id: str) -> Period | None:
+def term_of(sources: dict[str, str], process_id: str) -> Duration | None:
     """The version's retention term, None when it declares none (then nothing is ever due)."""
     value = process_properties(sources, process_id).get(TERM)
     return parse_period(value, f"{process_id}: {TERM}") if value else None
