@@ -171,13 +171,12 @@ def _case(session, case_id: str, lock: bool) -> Case:
 
 
 def _target(session, definitions, to_version, process_id: str):
-    text = str(to_version).strip()
-    name, _, number = text.rpartition(":")
-    if not number.isdigit():
-        raise InvalidInput(f"--to: '{text}' is not a version number or PROCESS_ID:VERSION")
+    from .audit.api import version_named
+
+    name = str(to_version).strip().rpartition(":")[0]
     if name and name != process_id:
         raise InvalidInput(f"--to: the case runs process '{process_id}', not '{name}'")
-    return definitions.find(session, process_id, int(number))
+    return version_named(session, definitions, to_version, process_id, option="--to")
 
 
 def _open_items(session, case_id: str) -> tuple[str, ...]:

@@ -75,7 +75,7 @@ def replay_case(db, spec_cache, script_engine_factory, case_id: str,
         verified = verify_history(session, case_history, definitions, script_engine_factory, keep_states=True)
         own = verified.definition
         process_id = case_history.case.process_id if case_history.case is not None else (own and own.process_id)
-        target = _target(session, definitions, against, process_id) if against is not None else own
+        target = version_named(session, definitions, against, process_id) if against is not None else own
     labels = definitions.labels(target) if target else {}
     divergence = next((f for f in verified.result.findings if f.kind == "replay_divergence"), None)
     steps = verified.steps
@@ -112,12 +112,14 @@ def _replay_against(case_history, baseline_steps, target: Definition, factory):
     return steps, Finding(case_history.case_id, diverged.event.seq, "replay_divergence", message)
 
 
-def _target(session, definitions: Definitions, against: int | str, process_id: str | None) -> Definition:
-    text = str(against).strip()
+def version_named(session, definitions: Definitions, text: int | str, process_id: str | None,
+                  option: str = "--against") -> Definition:
+    """The version `text` names: a version number of `process_id`, or PROCESS_ID:VERSION."""
+    text = str(text).strip()
     name, _, number = text.rpartition(":")
     name = name or process_id
     if not number.isdigit() or not name:
-        raise InvalidInput(f"--against: '{text}' is not a version number or PROCESS_ID:VERSION")
+        raise InvalidInput(f"{option}: '{text}' is not a version number or PROCESS_ID:VERSION")
     return definitions.find(session, name, int(number))
 
 
