@@ -55,15 +55,21 @@ def to_html(definition, rates) -> str:
             f"<p>Proces {html.escape(definition.process_id)}, versie {definition.version}.</p>"]
     for heading, lines in sections(definition, rates):
         body.append(f"<h2>{html.escape(heading)}</h2>")
-        for line in lines:
-            item = line.lstrip()
-            if item.startswith("- "):
-                indent = (len(line) - len(item)) // 2
-                body.append(f'<p style="margin-left:{1 + 2 * indent}em">&bull; {html.escape(item[2:])}</p>')
+        for indent, bullet, text in _lines(lines):
+            if bullet:
+                body.append(f'<p style="margin-left:{1 + 2 * indent}em">&bull; {html.escape(text)}</p>')
             else:
-                body.append(f"<p>{html.escape(line)}</p>")
+                body.append(f"<p>{html.escape(text)}</p>")
     return ('<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Plan van aanpak</title></head>'
             f"<body>{''.join(body)}</body></html>\n")
+
+
+def _lines(lines: list[str]):
+    """(indent level, is a list item, text) of the plain-text lines `sections` gives."""
+    for line in lines:
+        item = line.lstrip()
+        bullet = item.startswith("- ")
+        yield (len(line) - len(item)) // 2, bullet, item[2:] if bullet else item
 
 
 def to_pdf(definition, rates) -> bytes:
@@ -84,10 +90,8 @@ def to_pdf(definition, rates) -> bytes:
         pdf.set_font("Helvetica", "B", 12)
         pdf.multi_cell(0, 7, _latin(heading), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
-        for line in lines:
-            item = line.lstrip()
-            indent = (len(line) - len(item)) // 2
-            text = f"- {item[2:]}" if item.startswith("- ") else item
+        for indent, bullet, text in _lines(lines):
+            text = f"- {text}" if bullet else text
             pdf.set_x(pdf.l_margin + 5 * indent)
             pdf.multi_cell(0, 5, _latin(text), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
