@@ -209,11 +209,11 @@ def _invitation():
 
 
 def invited_within_4_weeks(session, scope):
-    started = select(Case.id).where(_cases(scope), Case.created_at >= scope.start, Case.created_at < scope.end)
+    started = and_(_cases(scope), Case.created_at >= scope.start, Case.created_at < scope.end)
     first = (select(Event.case_id, type_coerce(func.min(Event.at), Event.at.type).label("at"))
-             .where(_invitation(), Event.case_id.in_(started)).group_by(Event.case_id).subquery())
-    query = (select(Case.created_at, first.c.at).outerjoin(first, first.c.case_id == Case.id)
-             .where(_cases(scope), Case.created_at >= scope.start, Case.created_at < scope.end))
+             .where(_invitation(), Event.case_id.in_(select(Case.id).where(started)))
+             .group_by(Event.case_id).subquery())
+    query = select(Case.created_at, first.c.at).outerjoin(first, first.c.case_id == Case.id).where(started)
     on_time = late = waiting = 0
     for created, invited in session.execute(query):
         if invited is not None and invited - created <= INVITE_WITHIN:
