@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from . import instances, subscriptions
+from . import instances, snapshots, subscriptions
 from .audit import case_chain
 from .definitions import SpecCache
 from .errors import Conflict, InvalidInput, NotFound
@@ -118,7 +118,7 @@ def complete_task(session: Session, ctx: CaseContext, case: Case, task_id: str, 
     incident = _try(lambda: instances.complete(workflow, task_id, data, ctx.clock))
     if incident:
         workflow = _load(session, ctx, case)  # discard the half-run workflow
-    digest, synced = _store_with_items(session, ctx, case, workflow, incident, items)
+    digest, synced = _store_with_items(session, ctx, case, workflow, incident, items, "task_completed")
     payload = {"task_id": task_id, "data": data}
     _record(session, ctx, case, workflow, digest, "task_completed", payload, task=item.task, task_id=task_id,
             incident=incident, items=synced)
@@ -144,7 +144,7 @@ def fire_timers(session: Session, ctx: CaseContext, case_id: str) -> bool:
     fired = [t for t in before if t < ctx.clock()]
     if not fired and not incident:
         return False
-    digest, items = _store_with_items(session, ctx, case, workflow, incident)
+    digest, items = _store_with_items(session, ctx, case, workflow, incident, event_type="timer_fired")
     payload = {"timers": [t.isoformat() for t in fired]}
     _record(session, ctx, case, workflow, digest, "timer_fired", payload, incident=incident, items=items)
     return True
@@ -216,6 +216,10 @@ def _restore(session: Session, ctx: CaseContext, case: Case):
     spec, subs = ctx.specs.get(case.definition_id, lambda: repo.definition(session, case.definition_id).specs)
     workflow = load_workflow(case.workflow, spec, subs)
     workflow.script_engine = ctx.script_engine_factory()
+    if case.snapshot_seq is not None:  # the commands since the snapshot (engine/snapshots.py)
+        restart = getattr(workflow.script_engine.environment, "restart_budget", None)
+        snapshots.catch_up(workflow, snapshots.events_after_snapshot(session, case), restart)
+        workflow.script_engine = ctx.script_engine_factory()  # the command's own, fresh budget
     return workflow
 
 
@@ -242,10 +246,12 @@ def _store(session: Session, ctx: CaseContext, case: Case, workflow, incident) -
 
 
 def _store_with_items(session: Session, ctx: CaseContext, case: Case, workflow, incident,
-                      existing: dict[str, WorkItem] | None = None) -> tuple[str, list[WorkItem]]:
+                      existing: dict[str, WorkItem] | None = None,
+                      event_type: str | None = None) -> tuple[str, list[WorkItem]]:
     """Write the case row and its work items: the state digest for the command's event and the work
     items as the command leaves them (for the row hash: not read back). `existing`: the case's work
-    items as read under the lock, else they are selected.
+    items as read under the lock, else they are selected. `event_type`: the command's event, when it
+    may leave the stored workflow as a snapshot to re-apply it to (engine/snapshots.py).
 
     The data, timers and digest come from one state snapshot: one walk over the task tree, not three.
     Nothing is flushed here: the command's event flushes the case row, work items and event at once.
@@ -253,8 +259,13 @@ def _store_with_items(session: Session, ctx: CaseContext, case: Case, workflow, 
     now = ctx.clock()
     state = instances.state_snapshot(workflow)
     data = state["data"]
-    case.workflow = dump_workflow(workflow)
-    case.serializer_version = SERIALIZER_VERSION
+    if snapshots.may_skip_snapshot(case, event_type, workflow, incident):
+        if case.snapshot_seq is None:
+            case.snapshot_seq = case.last_event_seq or 0  # the stored workflow is the state after it
+    else:
+        case.workflow = dump_workflow(workflow)
+        case.serializer_version = SERIALIZER_VERSION
+        case.snapshot_seq = None
     case.updated_at = now
     case.next_timer_at = datetime.fromisoformat(state["timers"][0]) if state["timers"] else None
     case.stage = instances.current_stage(workflow, case.stage)

@@ -21,6 +21,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from . import task_ids
 from .clock import Clock, running_on
 from .definitions import FORM_KEY, UI_FORM_KEY
 
@@ -56,6 +57,7 @@ class Incident(Exception):
 
 def new_workflow(spec, subprocess_specs, script_engine, start_data: dict) -> BpmnWorkflow:
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine)
+    task_ids.attach(workflow)
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(copy.deepcopy(start_data))
     return workflow

@@ -113,7 +113,7 @@ def erase(session, case: Case, *, basis: str, grond: str, actor: str, now: datet
     for table in (WorkItem, MessageWait, ServiceItem, Draft):
         session.execute(delete(table).where(table.case_id == case.id))
     case.person_name = case.bsn = case.incident = None
-    case.workflow, case.next_timer_at = empty_workflow, None
+    case.workflow, case.next_timer_at, case.snapshot_seq = empty_workflow, None, None  # nothing to re-apply
     case.status, case.updated_at = ERASED_STATUS, now
     session.flush()
     payload = {"basis": basis, "grond": grond, "seqs": sorted(kept), "kept": kept_digest(kept),

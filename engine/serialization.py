@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter
 
+from . import task_ids
 from .bpmn_parser import ExternalServiceTask
 
 SERIALIZER_VERSION = VERSION
@@ -26,6 +27,7 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
         dct = WorkflowConverter.to_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        dct["traject_task_ids"] = task_ids.issued(workflow)  # so replayed commands make the same ids
         return dct
 
     def from_dict(self, dct, spec=None, subprocess_specs=None):
@@ -35,6 +37,7 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        task_ids.attach(workflow, dct.get("traject_task_ids", 0))
         return workflow
 
 

@@ -81,7 +81,7 @@ ITEM_COLUMNS = [_lenient(_items.c[name]) for name in ("case_id", *ITEM_FIELDS)]
 @dataclass
 class CaseHistory:
     case_id: str
-    case: object | None  # the case row (CASE_COLUMNS, plus `workflow` when asked), None if it is missing
+    case: object | None  # the case row (CASE_COLUMNS, plus `workflow`, `snapshot_seq` when asked), None if missing
     events: list = field(default_factory=list)  # event rows ordered by seq
     items: list = field(default_factory=list)  # its work_items rows (loaded for verification only)
 
@@ -103,7 +103,7 @@ def case_ids(session: Session, gemeente: str | None = None, within: frozenset[st
 def load(session: Session, ids: Sequence[str], with_workflow: bool = False,
          since: datetime | None = None) -> list[CaseHistory]:
     """The histories of `ids` (one batch), in the order given."""
-    columns = CASE_COLUMNS + ([_cases.c.workflow] if with_workflow else [])
+    columns = CASE_COLUMNS + ([_cases.c.workflow, _cases.c.snapshot_seq] if with_workflow else [])
     rows = {r.id: r for r in session.execute(select(*columns).where(_cases.c.id.in_(ids)))}
     histories = {case_id: CaseHistory(case_id, rows.get(case_id)) for case_id in ids}
     stmt = select(*EVENT_COLUMNS).where(_events.c.case_id.in_(ids))

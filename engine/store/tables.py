@@ -96,6 +96,9 @@ class Case(Base):
     # The newest event's seq and time (0008): the next event follows them without selecting the last event.
     last_event_seq: Mapped[int | None]
     last_event_at: Mapped[datetime | None]
+    # The stored workflow is the state after this event; the task completions and timers after it are
+    # re-applied on load (engine/snapshots.py). NULL: it includes every event (0012).
+    snapshot_seq: Mapped[int | None]
     # HMAC over this row's columns and its work items (engine.audit.rowhash); NULL before migration 0004.
     row_hash: Mapped[str | None] = mapped_column(String(64))
     # The case started before this one in this installation (engine.audit.case_chain); NULL before 0004.
