@@ -257,7 +257,8 @@ def _store_with_items(session: Session, ctx: CaseContext, case: Case, workflow, 
     Nothing is flushed here: the command's event flushes the case row, work items and event at once.
     """
     now = ctx.clock()
-    state = instances.state_snapshot(workflow)
+    waiting = instances.open_tasks(workflow)  # one walk over the task tree for the state, stage and work items
+    state = instances.state_snapshot(workflow, waiting)
     data = state["data"]
     if snapshots.may_skip_snapshot(case, event_type, workflow, incident):
         if case.snapshot_seq is None:
@@ -268,7 +269,7 @@ def _store_with_items(session: Session, ctx: CaseContext, case: Case, workflow, 
         case.snapshot_seq = None
     case.updated_at = now
     case.next_timer_at = datetime.fromisoformat(state["timers"][0]) if state["timers"] else None
-    case.stage = instances.current_stage(workflow, case.stage)
+    case.stage = instances.current_stage(workflow, case.stage, waiting)
     case.person_name, case.bsn = _person(data)
     case.deadline = _deadline(data)
     case.facts = _facts(data)
@@ -280,7 +281,7 @@ def _store_with_items(session: Session, ctx: CaseContext, case: Case, workflow, 
         case.incident = None
     if not incident:  # a workflow that raised an incident is the one restored from the row: not kept
         _keep_live(session, ctx, case, workflow)
-    items = _sync_work_items(session, case, workflow, now, existing)
+    items = _sync_work_items(session, case, instances.human_tasks(workflow, waiting), now, existing)
     subscriptions.sync(session, case, workflow, now)
     session.info.setdefault("traject_synced_items", {})[case.id] = items
     return instances.digest_of(state), items
@@ -301,11 +302,11 @@ def _record(session, ctx, case, workflow, digest, type_, payload, *, task=None, 
                           definition_id=case.definition_id, data=None, state_digest=digest, items=items)
 
 
-def _sync_work_items(session: Session, case: Case, workflow, now: datetime,
+def _sync_work_items(session: Session, case: Case, human: list, now: datetime,
                      existing: dict[str, WorkItem] | None = None) -> list[WorkItem]:
-    """Make the work_items rows of this case exactly its ready human tasks (keeping assignees); returns
-    them. Deletes and inserts go to the session, written at the command's one flush."""
-    ready = {t.id: t for t in instances.human_tasks(workflow)} if case.status != "completed" else {}
+    """Make the work_items rows of this case exactly its ready human tasks `human` (keeping assignees);
+    returns them. Deletes and inserts go to the session, written at the command's one flush."""
+    ready = {t.id: t for t in human} if case.status != "completed" else {}
     if existing is None:
         existing = {w.id: w for w in session.scalars(select(WorkItem).where(WorkItem.case_id == case.id))}
     for item_id, item in existing.items():

@@ -107,8 +107,18 @@ def find_ready_human_task(workflow: BpmnWorkflow, task_id: str):
     return None
 
 
-def human_tasks(workflow: BpmnWorkflow) -> list[HumanTask]:
-    return [_describe(t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+def human_tasks(workflow: BpmnWorkflow, waiting=None) -> list[HumanTask]:
+    """The ready human tasks, in task-tree order. `waiting`: open_tasks(workflow), when walked already (a
+    READY and a READY|WAITING query walk the tree alike, so this is the same list in the same order)."""
+    if waiting is None:
+        return [_describe(t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+    return [_describe(t) for t in waiting if t.state == TaskState.READY and t.task_spec.manual]
+
+
+def open_tasks(workflow: BpmnWorkflow) -> list:
+    """The ready and waiting tasks: one walk over the task tree (it grows with the history), which the
+    stored state, the stage and the work items of one command share."""
+    return workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
 
 
 def _describe(task) -> HumanTask:
@@ -156,12 +166,14 @@ def _container_task(task):
     return workflow.top_workflow.get_task_from_id(parent_id) if parent_id else None
 
 
-def current_stage(workflow: BpmnWorkflow, previous: str | None) -> str | None:
+def current_stage(workflow: BpmnWorkflow, previous: str | None, waiting=None) -> str | None:
     """The furthest stage among the open human tasks (else among what the case waits on, such as a
-    timer); `afgesloten` once the case is completed."""
+    timer); `afgesloten` once the case is completed. `waiting`: the open and waiting tasks (open_tasks),
+    when the caller walked the tree already."""
     if workflow.is_completed():
         return FINAL_STAGE
-    waiting = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+    if waiting is None:
+        waiting = open_tasks(workflow)
     human = [t for t in waiting if t.state == TaskState.READY and t.task_spec.manual]
     # A signal catch is a listener that answers in the background (the deadline watch's "what is the
     # term now?" loop): it waits for as long as the case runs and says nothing about where the case is.
@@ -249,14 +261,15 @@ def state_digest(workflow: BpmnWorkflow) -> str:
     return digest_of(state_snapshot(workflow))
 
 
-def state_snapshot(workflow: BpmnWorkflow) -> dict:
+def state_snapshot(workflow: BpmnWorkflow, tasks=None) -> dict:
     """The state `state_digest` covers, as plain values (the audit replay lists and diffs it).
 
     One walk over the task tree instead of three (open tasks, timers, data): a READY, a WAITING and a
     READY|WAITING query prune the tree alike, so the tasks and their order are the same. A replay
     takes this once per event: a third of its time before.
     """
-    tasks = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+    if tasks is None:
+        tasks = open_tasks(workflow)
     completed = workflow.is_completed()
     dues = (_timer_due(t) for t in tasks if t.state == TaskState.WAITING)
     return {
