@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from . import instances
 from .clock import fixed_clock
+from .errors import EngineError
 from .store.tables import Case, Event
 
 # Chosen by measurement (bench/README.md, "Snapshots"): re-applying a completion costs about what raw
@@ -30,8 +31,12 @@ SNAPSHOT_EVERY = 8
 REAPPLIED = frozenset({"task_completed", "timer_fired"})
 
 
-class SnapshotGap(Exception):
-    """The events after the snapshot do not re-apply to the state they recorded (a changed row or bug)."""
+class SnapshotGap(EngineError):
+    """The events after the snapshot do not re-apply to the state they recorded: the case row or its
+    events were changed outside the engine (exit 1; `audit verify` reports it as a state_mismatch)."""
+
+    def __init__(self, message: str):
+        super().__init__(f"the stored case cannot be restored: {message}; run `traject audit verify`")
 
 
 def may_skip_snapshot(case: Case, event_type: str, workflow, incident) -> bool:

@@ -148,3 +148,21 @@ def test_a_snapshot_pointer_moved_by_hand_is_a_verify_finding(tmp_path):
         session.execute(update(Case).where(Case.id == case.id).values(snapshot_seq=snapshot_seq + 5))
     (result,) = engine.verify_cases([case.id], jobs=1)
     assert not result.ok and any(f.kind == "state_mismatch" for f in result.findings)
+
+
+def test_a_case_whose_snapshot_does_not_restore_is_refused_with_a_clear_message(tmp_path, capsys):
+    from cli import Cli
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    cli = Cli(capsys, url)
+    cli.ok("deploy", str(LIFECYCLE))
+    case_id = cli.ok("start", "aanvraag", "--gemeente", "GM0363", "--data", '{"leeftijd": 30}',
+                     now="2026-03-02T09:00:00+00:00")["case_id"]
+    (task,) = cli.ok("tasks", "--case", case_id)
+    cli.ok("complete", task["id"], "--data", '{"naam": "Jan"}', now="2026-03-03T09:00:00+00:00")
+    engine = _engine(url, Clock(), live=False)
+    _stored, snapshot_seq, _last = _row(engine, case_id)
+    with engine.db.transaction() as session:  # the completion's event re-applied twice: it cannot be
+        session.execute(update(Case).where(Case.id == case_id).values(snapshot_seq=snapshot_seq - 1))
+    result = cli("show", case_id, "--json")
+    assert result.code == 1 and "cannot be restored" in result.err and "audit verify" in result.err
