@@ -65,19 +65,24 @@ def test_live_and_stored_workflows_agree_on_every_case_of_a_random_drive(tmp_pat
     engine.deploy([REPO / "processes"])
     case_ids = []
     for seed in range(SEEDS):
-        rng, people = random.Random(seed), PersonFactory(seed)
-        for process in [p for p in engine.processes() if p.startable]:
-            forms = FormDataGenerator(rng, clock.now.date(), optional_share=0.5)
-            person = people.person(clock.now.date())
-            start = forms.generate(process.start_schema, {"naam": person.naam, "bsn": person.bsn}) \
-                if process.start_schema else {}
-            case = engine.start_case(process.process_id, "GM0363", start)
-            case_ids.append(case.id)
-            _assert_live_matches_stored(engine, case.id)
-            _drive(engine, clock, rng, forms, case.id)
+        for case_id, rng, forms in started_cases(engine, clock, seed):
+            case_ids.append(case_id)
+            _assert_live_matches_stored(engine, case_id)
+            _drive(engine, clock, rng, forms, case_id)
     assert engine._live.hits > 0
     results = engine.verify_cases(case_ids, jobs=1)  # replay of the events against the stored state
     assert [r for r in results if not r.ok] == []
+
+
+def started_cases(engine, clock, seed: int):
+    """One case of every startable deployed process with generated start data: (case id, rng, forms)."""
+    rng, people = random.Random(seed), PersonFactory(seed)
+    for process in [p for p in engine.processes() if p.startable]:
+        forms = FormDataGenerator(rng, clock.now.date(), optional_share=0.5)
+        person = people.person(clock.now.date())
+        start = forms.generate(process.start_schema, {"naam": person.naam, "bsn": person.bsn}) \
+            if process.start_schema else {}
+        yield engine.start_case(process.process_id, "GM0363", start).id, rng, forms
 
 
 def _drive(engine, clock, rng, forms, case_id) -> None:

@@ -11,12 +11,11 @@ import random
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from test_live_workflows import Clock, _engine
+from test_live_workflows import Clock, _engine, started_cases
 
 from engine import instances, snapshots
 from engine.cases import _restore
 from engine.demo.formdata import FormDataGenerator
-from engine.demo.people import PersonFactory
 from engine.store.tables import Case, WorkItem
 
 from conftest import REPO, TESTS
@@ -52,18 +51,12 @@ def test_snapshot_and_replay_agree_with_the_live_state_on_every_case_of_a_random
     engine.deploy([REPO / "processes"])
     case_ids, seen = [], {"behind": 0}
     for seed in range(SEEDS):
-        rng, people = random.Random(100 + seed), PersonFactory(seed)
-        for process in [p for p in engine.processes() if p.startable]:
-            forms = FormDataGenerator(rng, clock.now.date(), optional_share=0.5)
-            person = people.person(clock.now.date())
-            start = forms.generate(process.start_schema, {"naam": person.naam, "bsn": person.bsn}) \
-                if process.start_schema else {}
-            case = engine.start_case(process.process_id, "GM0363", start)
-            case_ids.append(case.id)
+        for case_id, rng, forms in started_cases(engine, clock, 100 + seed):
+            case_ids.append(case_id)
             for _ in range(MAX_STEPS):
-                if not _step(engine, clock, rng, forms, case.id):
+                if not _step(engine, clock, rng, forms, case_id):
                     break
-                _check(engine, case.id, seen)
+                _check(engine, case_id, seen)
     assert seen["behind"] > 0, "no command left its event to be re-applied: the snapshot path never ran"
     results = engine.verify_cases(case_ids, jobs=1)
     assert [(r.case_id, [f.message for f in r.findings]) for r in results if not r.ok] == []
