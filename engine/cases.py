@@ -1,7 +1,8 @@
 """Case use cases: start a case, complete a task, fire due timers. One transaction each.
 
-Every command loads the case's workflow, lets SpiffWorkflow run until the case waits again, then
-writes the workflow, its work items and one event in the caller's transaction. A script that fails
+Every command loads the case's workflow (its snapshot and the commands since: engine/snapshots.py),
+lets SpiffWorkflow run until the case waits again, then writes one event, the work items and the case
+row in the caller's transaction, and the whole workflow when a new snapshot is due. A script that fails
 leaves the workflow as it was and marks the case `error` with an incident instead.
 """
 from __future__ import annotations
