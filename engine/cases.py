@@ -115,13 +115,14 @@ def complete_task(session: Session, ctx: CaseContext, case: Case, task_id: str, 
             raise Conflict(f"task {task_id} is no longer open (completed by someone else)")
     else:
         item = items[task_id]
+    element = item.task  # before the sync: the completed task's row may become the next task's
     workflow = _load(session, ctx, case)
     incident = _try(lambda: instances.complete(workflow, task_id, data, ctx.clock))
     if incident:
         workflow = _load(session, ctx, case)  # discard the half-run workflow
     digest, synced = _store_with_items(session, ctx, case, workflow, incident, items, "task_completed")
     payload = {"task_id": task_id, "data": data}
-    _record(session, ctx, case, workflow, digest, "task_completed", payload, task=item.task, task_id=task_id,
+    _record(session, ctx, case, workflow, digest, "task_completed", payload, task=element, task_id=task_id,
             incident=incident, items=synced)
     return case
 
@@ -310,22 +311,26 @@ def _sync_work_items(session: Session, case: Case, human: list, now: datetime,
     ready = {t.id: t for t in human} if case.status != "completed" else {}
     if existing is None:
         existing = {w.id: w for w in session.scalars(select(WorkItem).where(WorkItem.case_id == case.id))}
-    for item_id, item in existing.items():
-        if item_id not in ready:
-            session.delete(item)
+    finished = [item for item_id, item in existing.items() if item_id not in ready]
     items = []
     for task_id, task in ready.items():
         item = existing.get(task_id)
         if item is None:
-            item = WorkItem(id=task_id, case_id=case.id, created_at=now, assignee=None)
+            if finished:  # a finished task's row becomes the new task's: one UPDATE, not a DELETE and an INSERT
+                item = finished.pop()
+                item.id, item.created_at, item.assignee = task_id, now, None
+            else:
+                item = WorkItem(id=task_id, case_id=case.id, created_at=now, assignee=None)
+                session.add(item)
             item.due_at = task.due or instances.due_from_duration(now, task.due_in)
-            session.add(item)
         elif task.due:
             item.due_at = task.due
         item.process_id, item.gemeente, item.task, item.title = case.process_id, case.gemeente, task.task, task.title
         item.role, item.form, item.ui_form, item.stage = task.role, task.form, task.ui_form, task.stage
         item.person_name, item.bsn = case.person_name, case.bsn
         items.append(item)
+    for item in finished:
+        session.delete(item)
     return items
 
 
