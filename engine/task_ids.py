@@ -12,7 +12,8 @@ SpiffWorkflow's random ids: they are stored in the first snapshot like any other
 """
 from __future__ import annotations
 
-from uuid import UUID, uuid4, uuid5
+import uuid
+from uuid import UUID, uuid5
 
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -45,7 +46,7 @@ def issued(workflow) -> int:
 def _next_id(workflow) -> UUID:
     top = getattr(workflow, "top_workflow", workflow)  # a subprocess draws from its case's counter
     source = getattr(top, ATTRIBUTE, None)
-    return source.next() if source is not None else uuid4()
+    return source.next() if source is not None else uuid.uuid4()  # looked up per call: a test's seeded uuid4 applies
 
 
 _spiff_init = Task.__init__
