@@ -2,7 +2,7 @@
 per participant, one key per state, one save for the whole group. Pilot flows and 80x24 screenshots."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from tui_app_fixtures import NOW, settle
 
 from engine import Settings, build_engine
 from tui.app import TrajectApp
+from tui.screens.session_new import NewSessionScreen
 from tui.screens.sessions import AttendanceScreen, EnrolScreen, SessionsScreen
 
 GROEPSWERK = Path(__file__).resolve().parents[1] / "bpmn" / "sessies"
@@ -101,6 +102,82 @@ async def test_the_language_filter_narrows_the_candidates(planned):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.candidates == []  # Dawit speaks Tigrinya
+
+
+async def fill_new_session(pilot, **fields: str) -> None:
+    """Open the new-session screen and type `fields` (input id without 'new-' -> text)."""
+    await pilot.press("n")
+    await settle(pilot)
+    for field, text in fields.items():
+        pilot.app.screen.query_one(f"#new-{field}").value = text
+
+
+async def test_a_coordinator_plans_a_session_in_the_app(planned):
+    url, _, _ = planned
+    app = app_for(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sessions(pilot)
+        await fill_new_session(pilot, title="Kernwaarden april", at="14-04-2026 13:30", capacity="10",
+                               languages="Nederlands, Arabisch")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsScreen)
+        titles = [app.screen.query_one(DataTable).get_row_at(i)[2] for i in range(3)]
+        assert "Kernwaarden apr…" in titles  # 80 columns: the title is cut
+    engine = build_engine(Settings(db_url=url, user="seed", now=NOW))
+    april = next(s for s in engine.list_sessions() if s.title == "Kernwaarden april")
+    assert (april.capacity, april.languages, april.gemeenten) == (10, ("Nederlands", "Arabisch"), ("GM0363",))
+    assert april.at == datetime(2026, 4, 14, 11, 30, tzinfo=UTC)  # 13:30 summer time in Amsterdam
+    engine.db.dispose()
+
+
+async def test_a_refused_session_says_why_and_keeps_the_form(planned):
+    url, _, _ = planned
+    app = app_for(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sessions(pilot)
+        await fill_new_session(pilot, title="Elders", at="14-04-2026 13:30", gemeenten="GM0344")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, NewSessionScreen)  # bram plans for GM0363 only
+        status = str(app.screen.query_one("#session-new-status").render())
+        assert "Niet gepland" in status and "GM0344" in status
+        assert app.screen.query_one("#new-title").value == "Elders"
+        app.screen.query_one("#new-at").value = "volgende week"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "volgende week" in str(app.screen.query_one("#session-new-status").render())
+    engine = build_engine(Settings(db_url=url, user="seed", now=NOW))
+    assert [s.title for s in engine.list_sessions()] == ["Kernwaarden maart", "Ondertekening Q1"]
+    engine.db.dispose()
+
+
+async def test_cancelling_a_session_asks_a_reason_and_frees_its_participants(planned):
+    url, cases, workshop = planned
+    app = app_for(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sessions(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        app.screen.query_one("#note-text").value = "trainer ziek"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsScreen)
+        assert app.screen.query_one(DataTable).get_row_at(0)[3].endswith("✗")
+    engine = build_engine(Settings(db_url=url, user="seed", now=NOW))
+    assert engine.show_session(workshop).status == "geannuleerd"
+    waiting = {c.person_name for c in engine.session_candidates(session_id=None, kind="workshop")}
+    assert {"Amal Haddad", "Bilal Yusuf"} <= waiting  # back to 'to be planned'
+    engine.db.dispose()
+
+
+def test_new_session_screen(snap_compare, planned):
+    async def run(pilot):
+        await open_sessions(pilot)
+        await fill_new_session(pilot, title="Kernwaarden april", at="14-04-2026 13:30")
+        await settle(pilot)
+
+    assert snap_compare(app_for(planned[0]), terminal_size=SIZE, run_before=run)
 
 
 def test_planning_screen(snap_compare, planned):

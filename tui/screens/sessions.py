@@ -45,10 +45,16 @@ class SessionsScreen(EngineScreen):
             super().__init__()
             self.sessions = sessions
 
+    class Cancelled(Message):
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
     def __init__(self) -> None:
         super().__init__(id="sessions-screen")
         self.sessions: list = []
         bind(self, [("enter", "attendance", "action.attendance"), ("i", "enrol", "action.enrol"),
+                    ("n", "new_session", "action.new_session"), ("x", "cancel_session", "action.cancel_session"),
                     ("r", "refresh", "action.refresh"), ("escape", "back", "action.back")])
 
     def compose(self) -> ComposeResult:
@@ -100,6 +106,34 @@ class SessionsScreen(EngineScreen):
         chosen = self._selected()
         if chosen is not None:
             self.app.push_screen(EnrolScreen(chosen.id, chosen.title))
+
+    def action_new_session(self) -> None:
+        from tui.screens.session_new import NewSessionScreen
+
+        self.app.push_screen(NewSessionScreen())
+
+    def action_cancel_session(self) -> None:
+        from tui.screens.note import NoteModal
+
+        chosen = self._selected()
+        if chosen is None or chosen.status != "gepland":
+            return
+
+        def reason_given(reason: str | None) -> None:
+            if reason:
+                self.cancel(chosen.id, reason)
+
+        self.app.push_screen(NoteModal(t("sessions.cancel_title", title=chosen.title),
+                                       t("sessions.cancel_placeholder")), reason_given)
+
+    @work(thread=True, exclusive=True, group="sessions-cancel", exit_on_error=False)
+    def cancel(self, session_id: str, reason: str) -> None:
+        outcome = self.engine.cancel_session(session_id, reason)
+        self.post_message(self.Cancelled(len(outcome.delivered) + len(outcome.not_waiting)))
+
+    def on_sessions_screen_cancelled(self, message: Cancelled) -> None:
+        self.notify(t("sessions.cancelled", count=message.count))
+        self.load()
 
     def action_refresh(self) -> None:
         self.load()
