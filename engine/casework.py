@@ -142,23 +142,27 @@ class CaseworkMethods:
 
     # -- demo ----------------------------------------------------------------------------------------
     def clear_all_data(self) -> int:
-        """Delete every case, its history and every deployed version (for `demo --fresh`); users and the
-        installation's keys stay. Returns the number of cases deleted."""
+        """Delete every case, its history, every group session and every deployed version (for `demo
+        --fresh`); users and the installation's keys stay. Returns the number of cases deleted."""
         from sqlalchemy import func
 
         from .store.tables import (
             DefinitionVersion,
             Draft,
             Event,
+            GroupSession,
             Installation,
             MessageWait,
             ServiceItem,
+            SessionParticipant,
             WorkItem,
         )
 
         with self.command("demo.seed", Resource("this database"), audit="demo.seed") as (session, who):
             count = session.scalar(select(func.count()).select_from(Case)) or 0
-            for table in (Draft, FollowUp, MessageWait, ServiceItem, WorkItem, Event, Case, DefinitionVersion):
+            tables = (Draft, FollowUp, MessageWait, ServiceItem, WorkItem, SessionParticipant, GroupSession, Event,
+                      Case, DefinitionVersion)  # children before parents: the foreign keys hold on PostgreSQL
+            for table in tables:
                 session.execute(delete(table))
             # The case chain (engine/audit/case_chain.py) starts again: its head named a deleted case.
             session.execute(delete(Installation).where(Installation.name == "last_case"))

@@ -62,3 +62,16 @@ def test_demo_fresh_replaces_instead_of_mixing(cli, db_url, capsys):
     total, overdue, _ = task_spread(cli, "2026-12-02T09:00:00+01:00")
     assert overdue < total / 4  # nothing left over from the June seed
     assert len(cli.ok("processes")) == len({p["process_id"] for p in cli.ok("processes")})
+
+
+def test_the_demo_plans_sessions_ahead_with_room_and_cases_left_to_enrol(cli, db_url, capsys):
+    now = "2026-12-02T09:00:00+01:00"
+    seed(db_url, now, capsys=capsys)
+    sessions = cli.ok("sessions", "list", now=now)
+    assert {s["kind"] for s in sessions} == {"workshop", "ceremonie"}
+    assert all(datetime.fromisoformat(s["at"]) > datetime.fromisoformat(now) for s in sessions)
+    assert all(s["enrolled"] < s["capacity"] for s in sessions)
+    assert sum(s["enrolled"] for s in sessions) > 0
+    # --fresh replaces the sessions with the cases (their participants named deleted cases)
+    seed(db_url, now, "--fresh", capsys=capsys)
+    assert len(cli.ok("sessions", "list", now=now)) == len(sessions)

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import EngineError, NotAllowed
 from .formdata import FormDataGenerator
 from .people import PersonFactory
+from .sessions import plan_demo_sessions
 
 GEMEENTEN = ("GM0363", "GM0344", "GM0014", "GM1680")  # Amsterdam, Utrecht, Groningen, Aa en Hunze
 DEMO_ROLES = ("klantmanager", "coordinator", "trainer", "uitvoerder", "regio", "jurist")
@@ -75,9 +76,11 @@ def seed_demo(settings, people: int = 50, seed: int = 2026, fresh: bool = False)
         process = startable[index % len(startable)]
         # One case in eight was last worked on weeks ago, so its task is overdue: a few "!", not a wall.
         _one_case(engine, clock, rng, factory, process, rng.choice(GEMEENTEN), real_now, stale=index % 8 == 5)
+    clock.now = real_now
+    sessions = plan_demo_sessions(engine, rng, real_now, GEMEENTEN)
     replaced = f" (replaced {removed} earlier cases)" if fresh else ""
     return (f"demo database ready{replaced}: {people} cases over {len(startable)} processes in "
-            f"{len(GEMEENTEN)} gemeenten, seeded up to {real_now.isoformat(timespec='minutes')}; users: demo "
+            f"{len(GEMEENTEN)} gemeenten and {sessions} group sessions, seeded up to {real_now.isoformat(timespec='minutes')}; users: demo "
             f"(every role), " + ", ".join(f"{name} ({'/'.join(roles)})" for name, roles in ROLE_USERS.items()))
 
 

@@ -1,0 +1,54 @@
+"""The demo's group sessions: per gemeente a workshop and a ceremony ahead, part of the waiting cases in them.
+
+So the planning screen (`s` in the app) is not empty on a new demo: the coordinator sees fill levels,
+can register attendance, and still finds cases to enrol (about half of those waiting stay unplanned).
+"""
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from ..calendar_nl import AMSTERDAM
+from ..errors import EngineError
+
+WORKSHOP_CAPACITY = 12  # a group of eight to fifteen (DOMAIN.md)
+CEREMONY_CAPACITY = 30
+
+
+def _at(now: datetime, days: int, hour: int) -> datetime:
+    """A weekday `days` ahead at `hour` o'clock, Amsterdam time (as on the invitation)."""
+    day = (now.astimezone(AMSTERDAM) + timedelta(days=days)).date()
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, hour, 30 if hour < 12 else 0, tzinfo=AMSTERDAM)
+
+
+def plan_demo_sessions(engine, rng: random.Random, now: datetime, gemeenten: tuple[str, ...]) -> int:
+    """Plan the sessions and enrol every other waiting case that fits; returns the number of sessions."""
+    from ..sessions import NewSession
+
+    waiting = defaultdict(list)
+    for candidate in engine.session_candidates():
+        waiting[(candidate.gemeente, candidate.kind)].append(candidate)
+    planned = 0
+    for gemeente in gemeenten:
+        sessions = [
+            NewSession("workshop", "Kernwaarden van Nederland", _at(now, rng.randint(7, 20), 9), 2,
+                       WORKSHOP_CAPACITY, ("Nederlands",), (gemeente,), interpreter_type="telefonisch",
+                       interpreter_language="Arabisch", interpreter_booked=True, place="Stadskantoor, zaal 2.14"),
+            NewSession("ceremonie", "Ondertekening participatieverklaring", _at(now, rng.randint(28, 50), 16), 1,
+                       CEREMONY_CAPACITY, ("Nederlands",), (gemeente,), place="Raadzaal",
+                       official="wethouder (namens het college)"),
+        ]
+        for new in sessions:
+            view = engine.add_session(new)
+            planned += 1
+            fitting = [c.case_id for c in waiting[(gemeente, new.kind)] + waiting[(gemeente, None)]
+                       if not c.needs_interpreter or c.language == new.interpreter_language]
+            for case_id in fitting[::2][: new.capacity]:
+                try:
+                    engine.enrol_in_session(view.id, [case_id])
+                except EngineError:
+                    continue  # e.g. already enrolled in the other kind's session: stays to be planned
+    return planned
