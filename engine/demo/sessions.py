@@ -9,17 +9,18 @@ import random
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from ..calendar_nl import AMSTERDAM
+from ..calendar_nl import AMSTERDAM, is_working_day
 from ..errors import EngineError
 
+PLACES = {"GM0363": "Amsterdam", "GM0344": "Utrecht", "GM0014": "Groningen", "GM1680": "Aa en Hunze"}
 WORKSHOP_CAPACITY = 12  # a group of eight to fifteen (DOMAIN.md)
 CEREMONY_CAPACITY = 30
 
 
 def _at(now: datetime, days: int, hour: int) -> datetime:
-    """A weekday `days` ahead at `hour` o'clock, Amsterdam time (as on the invitation)."""
+    """A working day `days` ahead at `hour` o'clock, Amsterdam time (as on the invitation)."""
     day = (now.astimezone(AMSTERDAM) + timedelta(days=days)).date()
-    while day.weekday() >= 5:
+    while not is_working_day(day):
         day += timedelta(days=1)
     return datetime(day.year, day.month, day.day, hour, 30 if hour < 12 else 0, tzinfo=AMSTERDAM)
 
@@ -33,11 +34,12 @@ def plan_demo_sessions(engine, rng: random.Random, now: datetime, gemeenten: tup
         waiting[(candidate.gemeente, candidate.kind)].append(candidate)
     planned = 0
     for gemeente in gemeenten:
+        place = PLACES.get(gemeente, gemeente)  # in the title: the planning screen has no gemeente column
         sessions = [
-            NewSession("workshop", "Kernwaarden van Nederland", _at(now, rng.randint(7, 20), 9), 2,
+            NewSession("workshop", f"Kernwaarden {place}", _at(now, rng.randint(7, 20), 9), 2,
                        WORKSHOP_CAPACITY, ("Nederlands",), (gemeente,), interpreter_type="telefonisch",
                        interpreter_language="Arabisch", interpreter_booked=True, place="Stadskantoor, zaal 2.14"),
-            NewSession("ceremonie", "Ondertekening participatieverklaring", _at(now, rng.randint(28, 50), 16), 1,
+            NewSession("ceremonie", f"Ondertekening {place}", _at(now, rng.randint(28, 50), 16), 1,
                        CEREMONY_CAPACITY, ("Nederlands",), (gemeente,), place="Raadzaal",
                        official="wethouder (namens het college)"),
         ]

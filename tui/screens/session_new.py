@@ -79,7 +79,10 @@ class NewSessionScreen(EngineScreen):
             yield self._row("sessions.field_interpreter", Select(interpreters, value="", allow_blank=False,
                                                                  compact=True, id="new-interpreter"))
             yield self._row("sessions.field_interpreter_language", Input(compact=True, id="new-interpreter-language"))
-            yield self._row("sessions.field_gemeenten", Input(", ".join(gemeenten), compact=True, id="new-gemeenten"))
+            # One gemeente: that one. Several: the planner chooses (all of them would make a regional session).
+            yield self._row("sessions.field_gemeenten", Input(gemeenten[0] if len(gemeenten) == 1 else "",
+                                                              placeholder=", ".join(gemeenten), compact=True,
+                                                              id="new-gemeenten"))
             yield self._row("sessions.field_place", Input(compact=True, max_length=200, id="new-place"))
             yield self._row("sessions.field_official", Input(compact=True, max_length=200, id="new-official"))
         yield Static(t("sessions.new_hint"), id="session-new-status")
