@@ -119,3 +119,9 @@ def test_the_register_shows_the_category_term(capsys, sqlite_url, tmp_path):
     (entry,) = cli.ok("register")
     assert entry["retention"] == "P7Y" and entry["retention_by_category"] == {"medisch": "P1Y"}
     assert "- **Bewaartermijn medisch**: P1Y na afsluiten van de zaak (alleen" in cli("register").out
+
+
+def test_the_worker_erases_a_due_category_and_counts_it_apart(cli, db_url, closed):
+    assert cli.ok("worker", "--once", now=YEAR_ON) == {"cases_moved": 0, "categories_erased": 1}
+    assert cli.ok("show", closed, now=YEAR_ON)["events"][-1]["type"] == "category_erased"
+    assert cli.ok("worker", "--once", now=LATER) == {"cases_moved": 0, "cases_erased": 1}
