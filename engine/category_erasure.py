@@ -39,7 +39,8 @@ def scrub(value, fields: frozenset[str]):
 
 def current_workflow(session, case: Case, spec, subprocess_specs, script_engine_factory) -> str:
     """The case's whole workflow as JSON text: the snapshot with the commands since re-applied (after the
-    erasure those commands' payloads can no longer be re-applied, so the row must hold all of it)."""
+    erasure those commands' payloads can no longer be re-applied, so the row must hold all of it). A
+    closed case's row holds the whole workflow already (closing stores it); this is for one that does not."""
     from . import snapshots
     from .serialization import dump_workflow, load_workflow
 
