@@ -49,24 +49,33 @@ class PrivacyMethods:
         return out
 
     def retention(self, due_only: bool = False) -> list:
-        """Closed cases in the caller's scope with the end of their term (RetentionItem), soonest first."""
+        """Closed cases in the caller's scope with the end of their term (RetentionItem), soonest first;
+        `due_only`: those with something due (the whole case, or a category's fields)."""
         from .purge import retention_items
 
         with self.command("retention.view", Resource("retention terms"), write=False) as (session, who):
             items = retention_items(session, case_clause(who, "retention.view"), self.clock())
-        return [i for i in items if i.due] if due_only else items
+        return [i for i in items if i.pending] if due_only else items
 
     def purge_due(self, actor: str | None = None) -> list[dict]:
-        """Erase every closed case in scope whose term has ended; one transaction per case. A case whose
+        """Erase every closed case in scope whose term has ended, and the fields of every data category
+        whose own shorter term has (bewaartermijn:<category>); one transaction per erasure. A case whose
         history does not verify is left as it is and reported (`"erased": false` with the findings)."""
         from .purge import retention_items
 
         with self.command("case.purge", Resource("cases past their retention term"), write=False) as (session, who):
-            due = [i for i in retention_items(session, case_clause(who, "case.purge"), self.clock()) if i.due]
+            due = [i for i in retention_items(session, case_clause(who, "case.purge"), self.clock()) if i.pending]
         results = []
         for item in due:
-            grond = f"bewaartermijn {item.term} verstreken op {item.due_at.date().isoformat()}"
-            results.append(self._purge_one(item.case_id, "bewaartermijn", grond, actor, require_due=True))
+            if item.due:  # the whole case: its categories go with it
+                grond = f"bewaartermijn {item.term} verstreken op {item.due_at.date().isoformat()}"
+                results.append(self._purge_one(item.case_id, "bewaartermijn", grond, actor, require_due=True))
+                continue
+            for category in (c for c in item.categories if c.due):
+                grond = (f"bewaartermijn:{category.category} {category.term} verstreken op "
+                         f"{category.due_at.date().isoformat()}")
+                results.append(self._purge_one(item.case_id, "bewaartermijn", grond, actor, require_due=True,
+                                               category=category.category))
         return results
 
     def purge_case(self, case_id: str, reason: str, actor: str | None = None) -> dict:
@@ -81,13 +90,13 @@ class PrivacyMethods:
                            f"({'; '.join(result['findings'])}); report this as an incident first")
         return result
 
-    def _purge_one(self, case_id: str, basis: str, grond: str, actor: str | None, require_due: bool) -> dict:
-        from . import instances
+    def _purge_one(self, case_id: str, basis: str, grond: str, actor: str | None, require_due: bool,
+                   category: str | None = None) -> dict:
+        """Erase the case, or with `category` only that category's fields (engine/category_erasure.py)."""
         from .audit import history
         from .audit.history import Definitions
         from .audit.verify import verify_history
-        from .purge import ERASED_STATUS, erase, retention_items
-        from .serialization import dump_workflow
+        from .purge import ERASED_STATUS
 
         with self.command("case.purge", Resource(f"case {case_id}")) as (session, who):
             if session.get(Case, case_id) is None:
@@ -96,8 +105,8 @@ class PrivacyMethods:
             who.require("case.purge", Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id))
             if case.status == ERASED_STATUS:
                 raise InvalidInput(f"case {case_id} is erased already")
-            if require_due and not any(i.due for i in retention_items(session, Case.id == case_id, self.clock())):
-                return {"case_id": case_id, "erased": False, "findings": ["no longer due"]}
+            if require_due and not self._still_due(session, case_id, category):
+                return {"case_id": case_id, "erased": False, "category": category, "findings": ["no longer due"]}
             (case_history,) = history.load(session, [case_id], with_workflow=True)
             verified = verify_history(session, case_history, Definitions(self._spec_cache()),
                                       self._script_engine_factory)
@@ -105,17 +114,49 @@ class PrivacyMethods:
             if findings:
                 self.log(session, who, "admin_command", "case.purge", f"case {case_id}", "failed",
                          case_id=case_id, message="the history does not verify; not erased")
-                return {"case_id": case_id, "erased": False, "findings": findings}
+                return {"case_id": case_id, "erased": False, "category": category, "findings": findings}
             # The state the verified history reached: the newest state digest its chain records.
             digest = next((e.state_digest for e in reversed(case_history.events) if e.state_digest), None)
-            spec, subs = verified.definition.spec, verified.definition.subprocess_specs
-            empty = dump_workflow(instances.new_workflow(spec, subs, self._script_engine_factory(), {}))
-            event = erase(session, case, basis=basis, grond=grond, actor=who.name if actor is None else actor,
-                          now=self.clock(), state_digest=digest, empty_workflow=empty)
+            actor = who.name if actor is None else actor
+            if category is None:
+                event = self._erase_case(session, case, verified, basis, grond, actor, digest)
+                what = f"erased ({basis}); events 1-{event.seq - 1}"
+            else:
+                event = self._erase_category(session, case, verified, category, grond, actor, digest)
+                what = f"category {category} erased ({basis}); events {', '.join(map(str, event.data['seqs']))}"
             self.log(session, who, "admin_command", "case.purge", f"case {case_id}", "ok", case_id=case_id,
-                     message=f"erased ({basis}); events 1-{event.seq - 1}")
-            return {"case_id": case_id, "erased": True, "basis": basis, "seqs": event.data["seqs"],
-                    "findings": []}
+                     message=what)
+            return {"case_id": case_id, "erased": True, "basis": basis, "category": category,
+                    "seqs": event.data["seqs"], "findings": []}
+
+    def _still_due(self, session, case_id: str, category: str | None) -> bool:
+        from .purge import retention_items
+
+        items = retention_items(session, Case.id == case_id, self.clock())
+        if category is None:
+            return any(i.due for i in items)
+        return any(c.due for i in items if not i.due for c in i.categories if c.category == category)
+
+    def _erase_case(self, session, case, verified, basis, grond, actor, digest):
+        from . import instances
+        from .purge import erase
+        from .serialization import dump_workflow
+
+        spec, subs = verified.definition.spec, verified.definition.subprocess_specs
+        empty = dump_workflow(instances.new_workflow(spec, subs, self._script_engine_factory(), {}))
+        return erase(session, case, basis=basis, grond=grond, actor=actor, now=self.clock(),
+                     state_digest=digest, empty_workflow=empty)
+
+    def _erase_category(self, session, case, verified, category, grond, actor, digest):
+        from .category_erasure import current_workflow, erase_category
+        from .purge import retention_items
+
+        (item,) = retention_items(session, Case.id == case.id, self.clock())
+        fields = next(c.fields for c in item.categories if c.category == category)
+        spec, subs = verified.definition.spec, verified.definition.subprocess_specs
+        text = current_workflow(session, case, spec, subs, self._script_engine_factory)
+        return erase_category(session, case, category=category, fields=fields, grond=grond, actor=actor,
+                              now=self.clock(), state_digest=digest, workflow_text=text)
 
     def may_purge(self) -> bool:
         """Whether the acting user holds case.purge anywhere (the worker purges only when it does)."""

@@ -23,16 +23,33 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 
 from .audit.chain import canonical
-from .retention import CLOSED, CLOSING_EVENTS, term_of
+from .retention import CLOSED, CLOSING_EVENTS, category_fields, category_terms, term_of
 from .store import repo
 from .store.tables import Case, DefinitionVersion, Draft, Event, FollowUp, MessageWait, ServiceItem, WorkItem
 
 ERASED_EVENT = "case_erased"
+CATEGORY_ERASED = "category_erased"  # one data category's fields, at its shorter term (category_erasure.py)
 ERASED_STATUS = "erased"
 # Form fields the monitoring figures read (engine/kpis.py, engine/budget.py): choices, numbers, dates.
 KEPT_FIELDS = ("resultaat", "aanwezig", "tolk_uren", "verwijtbaar", "doelgroep", "datum_ondertekening",
                "datum_duo_registratie", "regime", "reden_niet_voldaan")
 MAX_KEPT_TEXT = 40  # a longer string is free text, never kept
+
+
+@dataclass(frozen=True)
+class CategoryDue:
+    """One data category of a closed case with a term of its own (bewaartermijn:<category>)."""
+
+    category: str
+    term: str
+    fields: tuple[str, ...]
+    due_at: datetime
+    due: bool  # past its term and not erased yet
+    erased: bool
+
+    def to_json(self) -> dict:
+        return {"category": self.category, "bewaartermijn": self.term, "fields": list(self.fields),
+                "due_at": self.due_at.isoformat(), "due": self.due, "erased": self.erased}
 
 
 @dataclass(frozen=True)
@@ -48,12 +65,18 @@ class RetentionItem:
     term: str | None  # the version's bewaartermijn, None when it declares none
     due_at: datetime | None
     due: bool
+    categories: tuple[CategoryDue, ...] = ()
+
+    @property
+    def pending(self) -> bool:
+        """Something of the case is due: the whole case, or a category's fields."""
+        return self.due or any(c.due for c in self.categories)
 
     def to_json(self) -> dict:
         return {"case_id": self.case_id, "process_id": self.process_id, "version": self.version,
                 "gemeente": self.gemeente, "status": self.status, "closed_at": self.closed_at.isoformat(),
                 "bewaartermijn": self.term, "due_at": self.due_at.isoformat() if self.due_at else None,
-                "due": self.due}
+                "due": self.due, "categories": [c.to_json() for c in self.categories]}
 
 
 def retention_items(session, visible, now: datetime, case_ids=None) -> list[RetentionItem]:
@@ -65,17 +88,47 @@ def retention_items(session, visible, now: datetime, case_ids=None) -> list[Rete
     if case_ids is not None:
         stmt = stmt.where(Case.id.in_(list(case_ids)))
     terms: dict[int, tuple] = {}
+    rows = session.execute(stmt).all()
+    erased = _erased_categories(session, [r.id for r in rows])
     items = []
-    for row in session.execute(stmt):
+    for row in rows:
         if row.definition_id not in terms:
-            definition = session.get(DefinitionVersion, row.definition_id)
-            terms[row.definition_id] = (definition.version, term_of(definition.sources, definition.process_id))
-        version, term = terms[row.definition_id]
+            terms[row.definition_id] = _terms(session.get(DefinitionVersion, row.definition_id))
+        version, term, by_category = terms[row.definition_id]
         due_at = term.after(row.closed_at) if term else None
+        categories = tuple(_category_due(category, period, fields, row.closed_at, now,
+                                         category in erased.get(row.id, ()))
+                           for category, (period, fields) in by_category.items())
         items.append(RetentionItem(row.id, row.process_id, version, row.gemeente, row.status, row.closed_at,
-                                   term.text if term else None, due_at, due_at is not None and due_at <= now))
+                                   term.text if term else None, due_at, due_at is not None and due_at <= now,
+                                   categories))
     items.sort(key=lambda i: (i.due_at is None, i.due_at or i.closed_at, i.case_id))
     return items
+
+
+def _terms(definition: DefinitionVersion) -> tuple:
+    """(version, case term, {category: (term, fields)}) of one deployed version."""
+    sources, process_id = definition.sources, definition.process_id
+    fields = category_fields(sources)
+    by_category = {category: (period, tuple(fields.get(category, ())))
+                   for category, period in sorted(category_terms(sources, process_id).items())}
+    return definition.version, term_of(sources, process_id), by_category
+
+
+def _category_due(category, period, fields, closed_at, now, erased: bool) -> CategoryDue:
+    due_at = period.after(closed_at)
+    return CategoryDue(category, period.text, fields, due_at, not erased and bool(fields) and due_at <= now, erased)
+
+
+def _erased_categories(session, case_ids: list[str]) -> dict[str, set[str]]:
+    """{case_id: categories erased already} from the cases' category_erased events."""
+    found: dict[str, set[str]] = {}
+    for chunk in range(0, len(case_ids), 500):  # a bounded IN list
+        for case_id, data in session.execute(select(Event.case_id, Event.data).where(
+                Event.type == CATEGORY_ERASED, Event.case_id.in_(case_ids[chunk:chunk + 500]))):
+            if isinstance(data, dict) and data.get("category"):
+                found.setdefault(case_id, set()).add(data["category"])
+    return found
 
 
 def kept_facts(data) -> dict | None:
@@ -101,7 +154,9 @@ def erase(session, case: Case, *, basis: str, grond: str, actor: str, now: datet
     events = list(session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq)))
     kept: dict[int, dict | None] = {}
     for event in events:
-        if event.type == "note_added":
+        if event.type == CATEGORY_ERASED:
+            pass  # an earlier category erasure holds no personal data: its claims stay checkable
+        elif event.type == "note_added":
             event.data = None  # a note is free text about the person: nothing of it is a fact to keep
         else:
             event.data = kept_facts(event.data)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from .retention import BASIS, PROCESSORS, TERM, documentation, process_properties
+from .retention import BASIS, CATEGORY_TERM, PROCESSORS, TERM, documentation, process_properties
 
 _BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 IDENTIFIER_FORMATS = ("bsn", "vnummer")
@@ -30,6 +30,9 @@ def entry(row, policy) -> dict:
         "process_id": row.process_id, "version": row.version, "name": row.name,
         "purpose": documentation(sources, row.process_id),
         "legal_basis": props.get(BASIS), "retention": props.get(TERM),
+        # a data category's own, shorter term (bewaartermijn:<category>, engine/retention.py)
+        "retention_by_category": {name[len(CATEGORY_TERM):]: value for name, value in sorted(props.items())
+                                  if name.startswith(CATEGORY_TERM) and name[len(CATEGORY_TERM):]},
         "personal_data": _fields(sources),
         "who_may_see": {"lanes": lanes, "roles": list(VIEWING_ROLES),
                         "outside": [f"uitvoerder:{o}" for o in organisations]},
@@ -89,6 +92,8 @@ def render(entries: list[dict], fmt: str) -> str:
                   f"- **Grondslag**: {e['legal_basis'] or '(niet vastgelegd: eigenschap grondslag ontbreekt)'}",
                   f"- **Bewaartermijn**: {e['retention'] or '(niet vastgelegd: eigenschap bewaartermijn ontbreekt)'}"
                   " na afsluiten van de zaak",
+                  *[f"- **Bewaartermijn {category}**: {term} na afsluiten van de zaak (alleen de velden van "
+                    "deze categorie)" for category, term in e["retention_by_category"].items()],
                   f"- **Wie mag het zien**: lanes {', '.join(e['who_may_see']['lanes']) or '-'}; "
                   f"rollen {', '.join(e['who_may_see']['roles'])}"
                   + (f"; buiten de gemeente {', '.join(e['who_may_see']['outside'])} (alleen hun taken)"

@@ -11,6 +11,14 @@ A process declares its term as a property of its process element, the way tasks 
         </spiffworkflow:properties>
       </bpmn:extensionElements>
 
+A data category (the `x-traject-restricted` category of form fields, engine/restricted.py) may keep a
+shorter term of its own, as `bewaartermijn:<category>` next to the case's:
+
+          <spiffworkflow:property name="bewaartermijn:medisch" value="P1Y" />
+
+When it passes, only that category's fields are erased (engine/category_erasure.py); the case keeps the
+rest until its own term ends.
+
 The term is an ISO 8601 period of years, months, weeks and days (P7Y, P5Y6M). It runs from the close of
 the case: its `case_completed` or `case_cancelled` event. The properties are read from the version's
 stored BPMN source, so they are the ones deployed with that version (a case keeps the term it started on).
@@ -23,6 +31,7 @@ from .errors import InvalidInput
 from .scenarios.timeline import Duration, parse_duration
 
 TERM = "bewaartermijn"
+CATEGORY_TERM = TERM + ":"  # bewaartermijn:<category>
 BASIS = "grondslag"
 PROCESSORS = "verwerkers"
 CLOSING_EVENTS = ("case_completed", "case_cancelled")
@@ -87,3 +96,29 @@ def term_of(sources: dict[str, str], process_id: str) -> Duration | None:
     """The version's retention term, None when it declares none (then nothing is ever due)."""
     value = process_properties(sources, process_id).get(TERM)
     return parse_period(value, f"{process_id}: {TERM}") if value else None
+
+
+def category_terms(sources: dict[str, str], process_id: str) -> dict[str, Duration]:
+    """{category: term} of the version's `bewaartermijn:<category>` properties."""
+    return {name[len(CATEGORY_TERM):]: parse_period(value, f"{process_id}: {name}")
+            for name, value in process_properties(sources, process_id).items()
+            if name.startswith(CATEGORY_TERM) and name[len(CATEGORY_TERM):]}
+
+
+def category_fields(sources: dict[str, str]) -> dict[str, list[str]]:
+    """{category: [field, ...]} of the restricted fields of every form in a version's sources."""
+    import json
+
+    from .restricted import KEYWORD, restricted_fields
+
+    found: dict[str, set[str]] = {}
+    for name, text in sources.items():
+        if not name.endswith(".json") or KEYWORD not in text:
+            continue
+        try:
+            schema = json.loads(text)
+        except ValueError:
+            continue
+        for field, category in restricted_fields(schema).items():
+            found.setdefault(category, set()).add(field)
+    return {category: sorted(fields) for category, fields in found.items()}

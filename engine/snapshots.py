@@ -82,6 +82,7 @@ def catch_up(workflow, events: Sequence, restart_budget=None) -> None:
         raise SnapshotGap(f"the state re-applied up to event {last.seq} differs from the state it recorded")
 
 
-# The commands that always store the whole workflow (engine/audit/replay.py COMMANDS, less REAPPLIED).
+# The commands that always store the whole workflow (engine/audit/replay.py COMMANDS, less REAPPLIED),
+# and the erasures, which store it whole too.
 _FULL_STORE = frozenset({"case_started", "message_received", "external_task_completed", "incident_resolved",
-                         "retry_failed", "case_migrated", "case_erased"})
+                         "retry_failed", "case_migrated", "case_erased", "category_erased"})

@@ -40,7 +40,9 @@ class WorkerLoop:
         results = self.engine.purge_due()
         if results:
             kept = sum(1 for r in results if not r["erased"])
-            self.log(f"worker: {len(results) - kept} case(s) erased after their retention term"
+            categories = sum(1 for r in results if r["erased"] and r.get("category"))
+            self.log(f"worker: {len(results) - kept - categories} case(s) erased after their retention term"
+                     + (f", {categories} data category erasure(s)" if categories else "")
                      + (f", {kept} not erased (their history does not verify)" if kept else ""))
 
     def stop(self, *_signal_args) -> None:

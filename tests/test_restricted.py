@@ -87,3 +87,15 @@ def test_the_register_lists_personal_data_and_changes_with_a_form(capsys, sqlite
     assert entry["version"] == 2 and "nationaliteit" in {f["field"] for f in entry["personal_data"]}
     markdown = cli("register", now=T0).out
     assert "# Verwerkingsregister" in markdown and "| Nationaliteit | `nationaliteit` |" in markdown
+
+
+def test_the_shipped_no_show_form_records_a_health_reason_as_a_restricted_choice():
+    """The verwijtbaarheid form (why someone did not sign) asks whether a health reason is temporary or
+    lasting: a choice in the category medisch, never free text (the scenario b5 completes it)."""
+    root = Path(__file__).parent.parent
+    schema = json.loads((root / "schemas" / "pvt-verwijtbaarheid.schema.json").read_text(encoding="utf-8"))
+    field = schema["properties"]["medische_grond"]
+    assert field["x-traject-restricted"] == "medisch" and field["enum"] == ["tijdelijk", "langdurig"]
+    assert "medische_grond" not in schema["required"]  # only when the reason is medical
+    scenario = (root / "processes" / "scenarios" / "b5_termijnoverschrijding.scenario.yaml").read_text(encoding="utf-8")
+    assert "medische_grond: tijdelijk" in scenario

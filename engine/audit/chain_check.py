@@ -18,13 +18,14 @@ from . import chain
 from .views import Finding
 
 ERASURE_EVENT = "case_erased"
+ERASURE_EVENTS = (ERASURE_EVENT, "category_erased")  # the whole case, or one data category's fields
 
 
 def erased_seqs(events: Sequence) -> set[int]:
-    """Seqs whose payload a later, chained `case_erased` event declares erased."""
+    """Seqs whose payload a later, chained `case_erased` or `category_erased` event declares erased."""
     erased: set[int] = set()
     for event in events:
-        if event.type == ERASURE_EVENT and isinstance(event.data, dict):
+        if event.type in ERASURE_EVENTS and isinstance(event.data, dict):
             erased.update(s for s in event.data.get("seqs", ()) if isinstance(s, int) and s < event.seq)
     return erased
 

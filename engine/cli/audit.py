@@ -143,8 +143,8 @@ def replay(args, settings) -> int:
     if report.divergence:
         print("\n".join(wrap(f"diverges at event {report.divergence.seq}: {report.divergence.message}", "")))
     elif report.erased and report.verification.ok:
-        print("erased: the case's personal data was erased (traject purge); its history is kept as hashes "
-              "and verifies, but cannot be replayed")
+        print("erased: the case's personal data (or a data category of it) was erased (traject purge); its "
+              "history is kept as hashes and verifies, but cannot be replayed past the erasure")
     elif report.verification.ok:
         print("every step reproduces the recorded state")
     return 0 if report.ok else 1

@@ -230,17 +230,21 @@ def worker(args, settings) -> int:
     moved = engine.fire_due_timers()
     # Cases past their retention term are due work too (engine/purge.py), for a worker that may erase.
     purged = engine.purge_due() if engine.may_purge() else []
-    erased = sum(1 for r in purged if r["erased"])
+    erased = sum(1 for r in purged if r["erased"] and not r.get("category"))
+    categories = sum(1 for r in purged if r["erased"] and r.get("category"))  # a category's shorter term
     if args.json:
         # `cases_erased` only when there were any: the contract's shape stays {"cases_moved"} otherwise
-        print_json({"cases_moved": moved, **({"cases_erased": erased} if erased else {})})
+        print_json({"cases_moved": moved, **({"cases_erased": erased} if erased else {}),
+                    **({"categories_erased": categories} if categories else {})})
     else:
         if moved:
             print(f"fired timers in {moved} case(s)")
         if erased:
             print(f"erased {erased} case(s) after their retention term")
-    if len(purged) > erased:
-        print(f"{len(purged) - erased} case(s) past their term not erased: their history does not verify "
+        if categories:
+            print(f"erased {categories} data categor{'y' if categories == 1 else 'ies'} after their own term")
+    if len(purged) > erased + categories:
+        print(f"{len(purged) - erased - categories} case(s) past their term not erased: their history does not verify "
               "(traject audit verify)", file=sys.stderr)
     return 0
 

@@ -12,11 +12,19 @@ def retention(args, settings) -> int:
     if args.json:
         print_json([i.to_json() for i in items])
         return 0
-    print_table(["case", "process", "gemeente", "status", "closed", "bewaartermijn", "due"],
+    print_table(["case", "process", "gemeente", "status", "closed", "bewaartermijn", "due", "categories"],
                 [(i.case_id, f"{i.process_id}:{i.version}", i.gemeente, i.status, i.closed_at,
-                  i.term or "geen", (i.due_at.date().isoformat() + (" (nu)" if i.due else "")) if i.due_at else "-")
+                  i.term or "geen", _due(i.due_at, i.due), ", ".join(_category(c) for c in i.categories) or "-")
                  for i in items])
     return 0
+
+
+def _due(due_at, due: bool) -> str:
+    return (due_at.date().isoformat() + (" (nu)" if due else "")) if due_at else "-"
+
+
+def _category(c) -> str:
+    return f"{c.category} {c.term} " + ("gewist" if c.erased else _due(c.due_at, c.due))
 
 
 def purge(args, settings) -> int:
@@ -37,7 +45,8 @@ def purge(args, settings) -> int:
         print_json(results)
     else:
         for r in results:
-            print(f"{r['case_id']}: " + ("erased" if r["erased"] else "NOT erased: " + "; ".join(r["findings"])))
+            what = f"category {r['category']} " if r.get("category") else ""
+            print(f"{r['case_id']}: {what}" + ("erased" if r["erased"] else "NOT erased: " + "; ".join(r["findings"])))
         if not results:
             print("nothing is due", file=sys.stderr)
     return 1 if any(not r["erased"] for r in results) else 0

@@ -21,7 +21,7 @@ from .lanes import lane_problems
 from .legal import legal_problems
 from .messages import message_problems
 from .names import name_problems
-from .privacy import privacy_problems
+from .privacy import category_term_problems, privacy_problems
 from .problem import Problem
 from .references import reference_problems
 from .structure import structure_problems
@@ -58,6 +58,7 @@ def validate_files(files: list[SourceFile], schema_dirs: Iterable[Path] = ()) ->
         problems += _guarded(docs[0].name, reference_problems, docs)
         problems += _guarded(docs[0].name, legal_problems, docs)
         problems += _guarded(docs[0].name, bundle_problems, docs)
+        problems += _guarded(docs[0].name, category_term_problems, docs, schema_dirs)
         problems += _guarded(docs[0].name, message_problems, docs)
         problems += _guarded(docs[0].name, name_problems, docs, schema_dirs)
         problems += _guarded(docs[0].name, spiff_problems, docs, list(problems))
