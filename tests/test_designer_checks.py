@@ -67,18 +67,18 @@ def test_a_flow_node_or_flow_without_a_diagram_shape_is_a_finding(cli, tmp_path)
     block = folder / "pvt_afsluiting.bpmn"
     text = block.read_text(encoding="utf-8")
     text = re.sub(r'\s*<bpmndi:BPMNShape id="Task_Nazorg_di".*?</bpmndi:BPMNShape>', "", text, flags=re.S)
-    text = re.sub(r'\s*<bpmndi:BPMNEdge id="Flow_Nazorg_Nazorg_di".*?</bpmndi:BPMNEdge>', "", text, flags=re.S)
+    text = re.sub(r'\s*<bpmndi:BPMNEdge id="Flow_Nazorg_Participatieplan_di".*?</bpmndi:BPMNEdge>', "", text, flags=re.S)
     block.write_text(text, encoding="utf-8")
 
     result = cli("validate", str(folder))
 
     assert result.code == 1
     lines = [line for line in result.out.splitlines() if "(DI)" in line]
-    task_line, flow_line = line_of(block, 'id="Task_Nazorg"'), line_of(block, 'id="Flow_Nazorg_Nazorg"')
+    task_line, flow_line = line_of(block, 'id="Task_Nazorg"'), line_of(block, 'id="Flow_Nazorg_Participatieplan"')
     assert lines == [
         f"{block}:{task_line}: Task_Nazorg: userTask 'Task_Nazorg' has no diagram shape (DI): bpmn.io and the "
         "Camunda Modeler will not show it",
-        f"{block}:{flow_line}: Flow_Nazorg_Nazorg: sequence flow 'Flow_Nazorg_Nazorg' has no diagram edge (DI): "
+        f"{block}:{flow_line}: Flow_Nazorg_Participatieplan: sequence flow 'Flow_Nazorg_Participatieplan' has no diagram edge (DI): "
         "bpmn.io and the Camunda Modeler will not show it",
     ]
 
