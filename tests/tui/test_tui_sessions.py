@@ -193,3 +193,29 @@ def test_attendance_screen_with_states_chosen(snap_compare, planned):
         await settle(pilot)
 
     assert snap_compare(app_for(planned[0]), terminal_size=SIZE, run_before=run)
+
+
+async def test_moving_a_participant_to_another_session_is_one_action(planned):
+    from engine.sessions import NewSession
+
+    url, cases, workshop = planned
+    engine = build_engine(Settings(db_url=url, user="seed", now=NOW))
+    later = engine.add_session(NewSession("workshop", "Kernwaarden april", datetime(2026, 4, 7, 7, 30, tzinfo=UTC),
+                                          1, 12, ("Nederlands",), ("GM0363",), interpreter_type="telefonisch",
+                                          interpreter_language="Arabisch", interpreter_booked=True))
+    engine.db.dispose()
+    app = app_for(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sessions(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [p.person_name for p in app.screen.participants] == ["Amal Haddad", "Bilal Yusuf"]
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("enter")  # the only other workshop with room: April
+        await settle(pilot)
+        assert isinstance(app.screen, AttendanceScreen)
+        assert [p.person_name for p in app.screen.participants] == ["Bilal Yusuf"]
+    engine = build_engine(Settings(db_url=url, user="seed", now=NOW))
+    assert [p.person_name for p in engine.show_session(later.id).participants] == ["Amal Haddad"]
+    engine.db.dispose()

@@ -253,14 +253,19 @@ class AttendanceScreen(EngineScreen):
             super().__init__()
             self.count = count
 
+    class Moved(Message):
+        def __init__(self, case_id: str) -> None:
+            super().__init__()
+            self.case_id = case_id
+
     def __init__(self, session_id: str, title: str, kind: str) -> None:
         super().__init__(id="attendance-screen")
         self.session_id, self.title, self.kind = session_id, title, kind
         self.participants: list = []
         self.states: dict[str, str] = {}  # case id -> chosen outcome (unsaved)
         keys = [("a", "state('aanwezig')", "sessions.present"), ("n", "state('no_show')", "sessions.absent"),
-                ("f", "state('afgemeld')", "sessions.excused"), ("s", "save", "action.save"),
-                ("escape", "back", "action.back")]
+                ("f", "state('afgemeld')", "sessions.excused"), ("v", "move", "action.move"),
+                ("s", "save", "action.save"), ("escape", "back", "action.back")]
         if kind == "ceremonie":
             keys.insert(3, ("w", "state('geweigerd')", "sessions.refused"))
         bind(self, keys)
@@ -326,6 +331,36 @@ class AttendanceScreen(EngineScreen):
                                         absent=by_state.get("no_show", ()), excused=by_state.get("afgemeld", ()),
                                         refused=by_state.get("geweigerd", ()))
         self.post_message(self.Saved(sum(len(v) for v in by_state.values())))
+
+    def action_move(self) -> None:
+        table = self.query_one(DataTable)
+        if self.participants and table.cursor_row is not None:
+            self.offer_moves(self.participants[table.cursor_row])
+
+    @work(thread=True, exclusive=True, group="attendance-move", exit_on_error=False)
+    def offer_moves(self, participant) -> None:
+        others = [s for s in self.engine.list_sessions(kind=self.kind, status="gepland")
+                  if s.id != self.session_id and s.enrolled < s.capacity]
+        self.app.call_from_thread(self._ask_where, participant, others)
+
+    def _ask_where(self, participant, others: list) -> None:
+        from tui.screens.session_move import MoveModal
+
+        def chosen(target: str | None) -> None:
+            if target:
+                self.move(participant.case_id, target)
+
+        self.app.push_screen(MoveModal(participant.person_name or "-", others), chosen)
+
+    @work(thread=True, exclusive=True, group="attendance-move", exit_on_error=False)
+    def move(self, case_id: str, target: str) -> None:
+        self.engine.move_to_session(case_id, self.session_id, target)
+        self.post_message(self.Moved(case_id))
+
+    def on_attendance_screen_moved(self, message: Moved) -> None:
+        self.states.pop(message.case_id, None)
+        self.notify(t("sessions.moved"))
+        self.load()
 
     def on_attendance_screen_saved(self, message: Saved) -> None:
         self.notify(t("sessions.registered", count=message.count))
