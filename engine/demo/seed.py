@@ -80,8 +80,8 @@ def seed_demo(settings, people: int = 50, seed: int = 2026, fresh: bool = False)
     sessions = plan_demo_sessions(engine, rng, real_now, GEMEENTEN)
     replaced = f" (replaced {removed} earlier cases)" if fresh else ""
     return (f"demo database ready{replaced}: {people} cases over {len(startable)} processes in "
-            f"{len(GEMEENTEN)} gemeenten and {sessions} group sessions, seeded up to {real_now.isoformat(timespec='minutes')}; users: demo "
-            f"(every role), " + ", ".join(f"{name} ({'/'.join(roles)})" for name, roles in ROLE_USERS.items()))
+            f"{len(GEMEENTEN)} gemeenten and {sessions} group sessions, seeded up to "
+            f"{real_now.isoformat(timespec='minutes')}; users: demo (every role), " + ", ".join(f"{name} ({'/'.join(roles)})" for name, roles in ROLE_USERS.items()))
 
 
 def _add_users(engine, me: str) -> None:

@@ -6,8 +6,7 @@ can register attendance, and still finds cases to enrol (about half of those wai
 from __future__ import annotations
 
 import random
-from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from ..calendar_nl import AMSTERDAM, is_working_day
 from ..errors import EngineError
@@ -17,40 +16,37 @@ WORKSHOP_CAPACITY = 12  # a group of eight to fifteen (DOMAIN.md)
 CEREMONY_CAPACITY = 30
 
 
-def _at(now: datetime, days: int, hour: int) -> datetime:
-    """A working day `days` ahead at `hour` o'clock, Amsterdam time (as on the invitation)."""
+def _at(now: datetime, days: int, clock: time) -> datetime:
+    """A working day `days` ahead at `clock`, Amsterdam time (as on the invitation)."""
     day = (now.astimezone(AMSTERDAM) + timedelta(days=days)).date()
     while not is_working_day(day):
         day += timedelta(days=1)
-    return datetime(day.year, day.month, day.day, hour, 30 if hour < 12 else 0, tzinfo=AMSTERDAM)
+    return datetime.combine(day, clock, tzinfo=AMSTERDAM)
 
 
 def plan_demo_sessions(engine, rng: random.Random, now: datetime, gemeenten: tuple[str, ...]) -> int:
     """Plan the sessions and enrol every other waiting case that fits; returns the number of sessions."""
     from ..sessions import NewSession
 
-    waiting = defaultdict(list)
-    for candidate in engine.session_candidates():
-        waiting[(candidate.gemeente, candidate.kind)].append(candidate)
     planned = 0
     for gemeente in gemeenten:
         place = PLACES.get(gemeente, gemeente)  # in the title: the planning screen has no gemeente column
         sessions = [
-            NewSession("workshop", f"Kernwaarden {place}", _at(now, rng.randint(7, 20), 9), 2,
+            NewSession("workshop", f"Kernwaarden {place}", _at(now, rng.randint(7, 20), time(9, 30)), 2,
                        WORKSHOP_CAPACITY, ("Nederlands",), (gemeente,), interpreter_type="telefonisch",
                        interpreter_language="Arabisch", interpreter_booked=True, place="Stadskantoor, zaal 2.14"),
-            NewSession("ceremonie", f"Ondertekening {place}", _at(now, rng.randint(28, 50), 16), 1,
+            NewSession("ceremonie", f"Ondertekening {place}", _at(now, rng.randint(28, 50), time(16, 0)), 1,
                        CEREMONY_CAPACITY, ("Nederlands",), (gemeente,), place="Raadzaal",
                        official="wethouder (namens het college)"),
         ]
         for new in sessions:
             view = engine.add_session(new)
             planned += 1
-            fitting = [c.case_id for c in waiting[(gemeente, new.kind)] + waiting[(gemeente, None)]
-                       if not c.needs_interpreter or c.language == new.interpreter_language]
+            # The engine's own fitting rule (kind, gemeente, language or interpreter), as the enrol screen uses.
+            fitting = [c.case_id for c in engine.session_candidates(session_id=view.id)]
             for case_id in fitting[::2][: new.capacity]:
                 try:
                     engine.enrol_in_session(view.id, [case_id])
                 except EngineError:
-                    continue  # e.g. already enrolled in the other kind's session: stays to be planned
+                    continue  # refused after all (e.g. its stage moved on): it stays to be planned
     return planned

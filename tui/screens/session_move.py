@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from tui.i18n import t
 from tui.screens.base import bind
-from tui.screens.sessions import AMSTERDAM
+from tui.screens.sessions import when
 
 
 class MoveModal(ModalScreen[str | None]):
@@ -24,7 +24,7 @@ class MoveModal(ModalScreen[str | None]):
         with Vertical(id="note-box") as box:
             box.border_title = t("sessions.move_title", person=self.person)
             if self.sessions:
-                yield OptionList(*[Option(f"{s.at.astimezone(AMSTERDAM):%d-%m %H:%M}  {s.title}  {s.fill}", id=s.id)
+                yield OptionList(*[Option(f"{when(s)}  {s.title}  {s.fill}", id=s.id)
                                    for s in self.sessions], id="move-options")
             else:
                 yield Static(t("sessions.move_none"))

@@ -3,8 +3,6 @@ wait for a session (marked with space, filtered by language), and the attendance
 participant, one key per state, one save for the whole group). Opened from the worklist with `s`."""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -12,14 +10,19 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
 from engine import InvalidInput
+from engine.calendar_nl import AMSTERDAM
 from tui.format import mask_bsn
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # sessions are held here: their time as on the invitation
 MARKS = {"gehouden": " ✓", "geannuleerd": " ✗"}  # the status beside the fill level: 80 columns are few
 STATES = {"aanwezig": "sessions.present", "no_show": "sessions.absent", "afgemeld": "sessions.excused",
           "geweigerd": "sessions.refused", "ingeschreven": "sessions.open"}
+
+
+def when(view) -> str:
+    """A session's date and time as on the invitation: Amsterdam time, short enough for 80 columns."""
+    return f"{view.at.astimezone(AMSTERDAM):%d-%m %H:%M}"
 
 
 def _tolk(view) -> str:
@@ -81,7 +84,7 @@ class SessionsScreen(EngineScreen):
         table = self.query_one(DataTable)
         table.clear()
         for s in self.sessions:
-            table.add_row(f"{s.at.astimezone(AMSTERDAM):%d-%m %H:%M}", t(f"sessions.kind_{s.kind}"),
+            table.add_row(when(s), t(f"sessions.kind_{s.kind}"),
                           _short(s.title, 16), s.fill + MARKS.get(s.status, ""), _short(", ".join(s.languages), 10),
                           _tolk(s), key=s.id)
         status = t("sessions.count", count=len(self.sessions)) if self.sessions else t("sessions.empty")
