@@ -18,7 +18,7 @@ TARGETS = (
     ("engine.store.repo", "case_for_update", "find work item + lock case"),
     ("engine.store.repo", "definition", "definition row (JSON columns)"),
     ("engine.store.repo", "latest_definition", "definition row (JSON columns)"),
-    ("engine.cases", "load_workflow", "deserialize workflow"),
+    ("engine.snapshots", "load_workflow", "deserialize workflow"),
     ("engine.instances", "new_workflow", "spiff: run (task, scripts, DMN, gateways)"),
     ("engine.instances", "complete", "spiff: run (task, scripts, DMN, gateways)"),
     ("engine.instances", "advance", "spiff: run (task, scripts, DMN, gateways)"),

@@ -19,7 +19,7 @@ from .audit import case_chain
 from .definitions import SpecCache
 from .errors import Conflict, InvalidInput, NotFound
 from .live import LiveWorkflows
-from .serialization import SERIALIZER_VERSION, dump_workflow, load_workflow
+from .serialization import SERIALIZER_VERSION, dump_workflow
 from .store import repo
 from .store.db import AFTER_COMMIT
 from .store.tables import Case, DefinitionVersion, Draft, FollowUp, WorkItem
@@ -216,11 +216,9 @@ def _load(session: Session, ctx: CaseContext, case: Case):
 def _restore(session: Session, ctx: CaseContext, case: Case):
     # The definition row only on a cache miss: a deployed version's specs never change.
     spec, subs = ctx.specs.get(case.definition_id, lambda: repo.definition(session, case.definition_id).specs)
-    workflow = load_workflow(case.workflow, spec, subs)
-    workflow.script_engine = ctx.script_engine_factory()
-    if case.snapshot_seq is not None:  # the commands since the snapshot (engine/snapshots.py)
-        restart = getattr(workflow.script_engine.environment, "restart_budget", None)
-        snapshots.catch_up(workflow, snapshots.events_after_snapshot(session, case), restart)
+    workflow = snapshots.restore(case, spec, subs, ctx.script_engine_factory,
+                                 lambda: snapshots.events_after_snapshot(session, case))
+    if case.snapshot_seq is not None:
         workflow.script_engine = ctx.script_engine_factory()  # the command's own, fresh budget
     return workflow
 

@@ -42,14 +42,12 @@ def current_workflow(session, case: Case, spec, subprocess_specs, script_engine_
     erasure those commands' payloads can no longer be re-applied, so the row must hold all of it). A
     closed case's row holds the whole workflow already (closing stores it); this is for one that does not."""
     from . import snapshots
-    from .serialization import dump_workflow, load_workflow
+    from .serialization import dump_workflow
 
     if case.snapshot_seq is None:
         return case.workflow
-    workflow = load_workflow(case.workflow, spec, subprocess_specs)
-    workflow.script_engine = script_engine_factory()
-    snapshots.catch_up(workflow, snapshots.events_after_snapshot(session, case))
-    return dump_workflow(workflow)
+    return dump_workflow(snapshots.restore(case, spec, subprocess_specs, script_engine_factory,
+                                           lambda: snapshots.events_after_snapshot(session, case)))
 
 
 def erase_category(session, case: Case, *, category: str, fields: tuple[str, ...], grond: str, actor: str,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from . import instances
 from .clock import fixed_clock
 from .errors import EngineError
+from .serialization import load_workflow
 from .store.tables import Case, Event
 
 # Chosen by measurement (bench/README.md, "Snapshots"): re-applying a completion costs about what raw
@@ -45,6 +46,17 @@ def may_skip_snapshot(case: Case, event_type: str, workflow, incident) -> bool:
         return False
     behind = (case.last_event_seq or 0) - case.snapshot_seq if case.snapshot_seq is not None else 0
     return behind + 1 < SNAPSHOT_EVERY
+
+
+def restore(case, spec, subprocess_specs, script_engine_factory, events_since):
+    """The case's workflow as the engine restores it: the stored row, and when that is a snapshot the
+    commands since it re-applied (`events_since()` gives them; called only then). One place for the
+    engine's load, audit verify and the category erasure, so all three restore alike."""
+    workflow = load_workflow(case.workflow, spec, subprocess_specs)
+    workflow.script_engine = script_engine_factory()
+    if case.snapshot_seq is not None:
+        catch_up(workflow, events_since(), getattr(workflow.script_engine.environment, "restart_budget", None))
+    return workflow
 
 
 def events_after_snapshot(session: Session, case: Case) -> list[Event]:

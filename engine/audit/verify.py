@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 
 from .. import instances, snapshots
 from ..errors import NotFound
-from ..serialization import load_workflow
 from ..store import repo
 from . import erasure
 from .chain import KEYED
@@ -155,11 +154,9 @@ def _stored_state(case_id: str, case, definition: Definition, steps: list[Step],
     if not hasattr(case, "workflow"):
         return []
     try:
-        workflow = load_workflow(case.workflow, definition.spec, definition.subprocess_specs)
-        workflow.script_engine = factory()
-        if case.snapshot_seq is not None:  # restored as the engine restores it: snapshot, then the events since
-            snapshots.catch_up(workflow, [s.event for s in steps if s.event.seq > case.snapshot_seq],
-                               getattr(workflow.script_engine.environment, "restart_budget", None))
+        # restored as the engine restores it: snapshot, then the events since
+        workflow = snapshots.restore(case, definition.spec, definition.subprocess_specs, factory,
+                                     lambda: [s.event for s in steps if s.event.seq > case.snapshot_seq])
         digest = instances.state_digest(workflow)
     except snapshots.SnapshotGap as err:
         return [Finding(case_id, None, "state_mismatch", f"the stored snapshot and the events since disagree: {err}")]
