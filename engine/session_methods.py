@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .errors import InvalidInput, NotFound
-from .rights.sessions import participant_clause, require_any, require_in, session_clause
+from .rights.sessions import executor_of, participant_clause, require_any, require_in, session_clause
 from .rights.visibility import case_clause
 from .store.tables import Case, SessionParticipant
 from .views import SessionCandidate, SessionOutcome, SessionView
@@ -163,11 +163,15 @@ class SessionMethods:
         with self.command("session.plan", None, write=False) as (db, who):
             ctx = self._ctx(who.name)
             within = case_clause(who, "session.plan")
+            # An outside executor sees only the cases that take its own sessions, not the municipality's.
+            orgs = {executor_of(g) for g in who.grants_with("session.plan")}
+            executors = None if None in orgs else frozenset(orgs)
             if session_id is None:
-                return sessions.candidates(db, ctx, within, kind, language, gemeente)
+                return sessions.candidates(db, ctx, within, kind, language, gemeente, executors)
             row = sessions.get(db, session_id)
-            found = sessions.candidates(db, ctx, within, row.kind, language, gemeente)
+            found = sessions.candidates(db, ctx, within, row.kind, language, gemeente, executors)
             return [c for c in found if c.gemeente in sessions.gemeenten_of(row)
+                    and c.executor in (None, row.executor)
                     and (not c.needs_interpreter or sessions.serves_language(row, c.language))]
 
     # -- helpers -----------------------------------------------------------------------------

@@ -33,6 +33,9 @@ MESSAGE_PLANNED = "sessie_gepland"
 MESSAGE_DONE = "sessie_afgerond"
 ENGINE_MESSAGES = (MESSAGE_PLANNED, MESSAGE_DONE)  # sent by these commands: validate counts them as sent
 KIND_PROPERTY = "sessie_soort"
+# Case data a variant sets when an outside organisation runs its sessions (variant B: vluchtelingenwerk):
+# the case then takes only that executor's sessions, so the municipality cannot plan it in its own.
+EXECUTOR_VARIABLE = "sessies_uitvoerder"
 # A catch without `sessie_soort` waits for the kind of the case's stage.
 STAGE_KIND = {"workshop": "workshop", "ondertekening": "ceremonie"}
 INTERPRETER_TYPES = ("professioneel", "professioneel_ter_plaatse", "telefonisch", "video", "informeel",
@@ -122,11 +125,23 @@ def gemeenten_of(row: GroupSession) -> list[str]:
     return [g for g in row.gemeenten.split(",") if g]
 
 
+SHORT_ID = 6  # the shortest prefix taken for a session id (the list shows the first 8 characters)
+
+
 def get(db: Session, session_id: str, lock: bool = False) -> GroupSession:
+    """The session with this id, or with this unique id prefix (as `traject sessions list` shows it)."""
+    session_id = session_id.strip()
     stmt = select(GroupSession).where(GroupSession.id == session_id)
     if lock:
         stmt = stmt.with_for_update()
     row = db.scalars(stmt).first()
+    if row is None and len(session_id) >= SHORT_ID:
+        matches = list(db.scalars(select(GroupSession.id).where(
+            GroupSession.id.startswith(session_id, autoescape=True)).limit(2)))
+        if len(matches) > 1:
+            raise InvalidInput(f"session id '{session_id}' is ambiguous: give more characters")
+        if matches:
+            return get(db, matches[0], lock)
     if row is None:
         raise NotFound(f"session '{session_id}' does not exist")
     return row
@@ -190,6 +205,7 @@ class Waiting:
     kind: str | None  # None: the catch names no kind and the stage does not tell
     language: str | None
     needs_interpreter: bool
+    executor: str | None = None  # the organisation whose sessions the case takes; None: any
 
 
 def waiting_for_session(db: Session, ctx, case: Case) -> Waiting | None:
@@ -206,16 +222,18 @@ def waiting_for_session(db: Session, ctx, case: Case) -> Waiting | None:
     properties, data = details
     kind = str(properties.get(KIND_PROPERTY) or "").strip() or STAGE_KIND.get(case.stage or "")
     language, needs = interpreter_need(data)
-    return Waiting(case, receivers[0], kind, language, needs)
+    executor = str(data.get(EXECUTOR_VARIABLE) or "").strip() or None
+    return Waiting(case, receivers[0], kind, language, needs, executor)
 
 
 def interpreter_need(data: dict) -> tuple[str | None, bool]:
-    """(voertaal, needs an interpreter): the intake's tolk fields or the DMN pvt_tolk advice say so."""
+    """(voertaal, needs an interpreter): the intake's tolk fields or the DMN pvt_tolk advice say so.
+    Not `tolk_type`: that is what a planning form or an earlier session arranged (a session copies its
+    interpreter into it), so reading it as a need would bind the person to that session's interpreter."""
     language = data.get("voertaal")
     language = str(language).strip() if language else None
     needs = (data.get("tolk_nodig") is True or data.get("tolk_professioneel_nodig") is True
-             or data.get("tolk_advies") in ADVICE_NEEDS_INTERPRETER
-             or str(data.get("tolk_type") or "geen") not in ("geen", "", "None"))
+             or data.get("tolk_advies") in ADVICE_NEEDS_INTERPRETER)
     if not language or language.casefold() in DUTCH:
         return language, False
     return language, needs
@@ -236,6 +254,9 @@ def refusal(row: GroupSession, case: Case, wait: Waiting | None) -> str | None:
                 f"its process must wait at a '{MESSAGE_PLANNED}' message catch")
     if wait.kind and wait.kind != row.kind:
         return f"the case waits for a {wait.kind}, not a {row.kind} (stage {case.stage or 'unknown'})"
+    if wait.executor and wait.executor != row.executor:
+        return (f"the case's sessions are run by {wait.executor} (its variant sets {EXECUTOR_VARIABLE}); "
+                f"this session is run by {row.executor}")
     if wait.needs_interpreter and not serves_language(row, wait.language):
         offered = ", ".join(row.languages)
         tolk = (f"; interpreter {row.interpreter_language}" if row.interpreter_language else "; no interpreter for it")
@@ -303,9 +324,11 @@ def enrol_one(db: Session, ctx, row: GroupSession, wait: Waiting) -> None:
 
 
 def candidates(db: Session, ctx, within, kind: str | None, language: str | None, gemeente: str | None,
-               limit: int = 300) -> list[SessionCandidate]:
+               executors: frozenset[str] | None = None, limit: int = 300) -> list[SessionCandidate]:
     """Cases in scope that wait for a session, with their kind and language: found in SQL
-    (message_waits), then each one's workflow read once for the catch's kind and the intake data."""
+    (message_waits), then each one's workflow read once for the catch's kind and the intake data.
+    `executors`: only cases that take those organisations' sessions (an outside executor's list); the
+    executor is case data, so this one filter follows the read, like kind and language."""
     from .store.tables import MessageWait
 
     # IN, not DISTINCT over a join: PostgreSQL has no equality for the cases' JSON columns.
@@ -321,6 +344,9 @@ def candidates(db: Session, ctx, within, kind: str | None, language: str | None,
             continue
         if language and (wait.language or "").casefold() != language.casefold():
             continue
+        if executors is not None and wait.executor not in executors:
+            continue
         found.append(SessionCandidate(case.id, case.gemeente, case.process_id, case.person_name,
-                                      mask_bsn(case.bsn), wait.kind, wait.language, wait.needs_interpreter))
+                                      mask_bsn(case.bsn), wait.kind, wait.language, wait.needs_interpreter,
+                                      wait.executor))
     return found

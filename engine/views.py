@@ -410,10 +410,12 @@ class SessionCandidate:
     kind: str | None  # the kind its catch event names (None: any kind)
     language: str | None  # voertaal
     needs_interpreter: bool
+    executor: str | None = None  # the organisation whose sessions it takes (sessies_uitvoerder); None: any
 
     def to_json(self) -> dict[str, Any]:
         return {"case_id": self.case_id, "gemeente": self.gemeente, "process_id": self.process_id,
                 "person": self.person_name, "bsn": self.bsn, "kind": self.kind, "language": self.language,
+                "executor": self.executor,
                 "needs_interpreter": self.needs_interpreter}
 
 

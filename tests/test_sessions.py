@@ -38,6 +38,8 @@ def test_a_session_is_planned_listed_and_shown_with_its_fill_level(cli):
     assert [(s["session_id"], s["fill"], s["languages"]) for s in listed] == [(sid, "3/12", ["Arabisch"])]
     shown = cli.ok("sessions", "show", sid)
     assert sorted(p["case_id"] for p in shown["participants"]) == sorted(cases)
+    assert cli.ok("sessions", "show", sid[:8]) == shown  # the short id the table shows
+    assert "2026-03-10 09:30" in cli("sessions", "list").out  # shown as held, in Dutch time
     assert {p["status"] for p in shown["participants"]} == {"ingeschreven"}
     for case_id in cases:
         case = cli.ok("show", case_id)
@@ -266,3 +268,32 @@ def test_validate_knows_the_names_each_session_message_delivers(make_engine):
     engine = make_engine(now=NOW)
     with engine.db.transaction() as db:
         assert set(sessions.done_payload(db, row, "case", "aanwezig")) == set(SESSION_FIELDS["sessie_afgerond"])
+
+
+def test_a_case_run_by_an_outside_executor_takes_only_that_executors_sessions(cli):
+    """Variant B: `sessies_uitvoerder` in the case data; the municipality's session is refused, the
+    executor sees only its own cases waiting to be planned."""
+    cli.ok("deploy", str(GROEPSWERK))
+    cli.ok("users", "add", "vera", "--role", "uitvoerder:vwn", "--gemeente", "GM0363")
+    outsourced = _case(cli, "Rahel", sessies_uitvoerder="vwn")
+    in_house = _case(cli, "Dawit")
+    municipal = _session(cli)
+    refused = cli("sessions", "enrol", municipal, outsourced, now=NOW)
+    assert refused.code == 2 and "sessions are run by vwn" in refused.err and "run by gemeente" in refused.err
+    assert cli.ok("sessions", "show", municipal)["participants"] == []
+    own = cli.ok("sessions", "add", "--kind", "workshop", "--title", "VWN groep", "--at", "2026-03-11T09:30",
+                 "--capacity", "8", "--language", "Arabisch", "--gemeente", "GM0363", "--executor", "vwn",
+                 user="vera")["session_id"]
+    assert [c["case_id"] for c in cli.ok("sessions", "candidates", user="vera")] == [outsourced]
+    assert [c["case_id"] for c in cli.ok("sessions", "candidates", "--session", municipal)] == [in_house]
+    cli.ok("sessions", "enrol", own, outsourced, user="vera", now=NOW)
+    assert cli.ok("show", outsourced)["data"]["sessie_uitvoerder"] == "vwn"
+
+
+def test_the_interpreter_need_comes_from_the_intake_not_from_an_earlier_sessions_interpreter():
+    """A session copies its interpreter into `tolk_type`; that arrangement is not a need of the person."""
+    from engine.sessions import interpreter_need
+
+    attended = {"voertaal": "Dari", "tolk_advies": "trainer_spreekt_voertaal", "tolk_type": "informeel"}
+    assert interpreter_need(attended) == ("Dari", False)
+    assert interpreter_need({"voertaal": "Dari", "tolk_advies": "professionele_tolk"}) == ("Dari", True)

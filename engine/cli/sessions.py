@@ -44,10 +44,17 @@ def listing(args, settings) -> int:
     if args.json:
         print_json([v.to_json() for v in views])
     else:
+        # The short id is enough for `sessions show/enrol/...` (a unique prefix); times as held, in Dutch time.
         print_table(["id", "kind", "at", "title", "fill", "language", "interpreter", "status"],
-                    [(v.id[:8], v.kind, v.at, v.title, v.fill, ", ".join(v.languages), _tolk(v), v.status)
+                    [(v.id[:8], v.kind, _local(v.at), v.title, v.fill, ", ".join(v.languages), _tolk(v), v.status)
                      for v in views])
     return 0
+
+
+def _local(at: datetime) -> datetime:
+    from ..calendar_nl import AMSTERDAM
+
+    return at.astimezone(AMSTERDAM) if at.tzinfo else at
 
 
 def _tolk(view) -> str:
@@ -63,7 +70,8 @@ def show(args, settings) -> int:
         print_json(view.to_json())
         return 0
     print(f"{view.title} ({view.kind}, {view.status})")
-    print(f"  {view.at:%Y-%m-%d %H:%M}, {view.dagdelen} dagdeel/dagdelen, {view.place or '-'}")
+    dagdelen = "1 dagdeel" if view.dagdelen == 1 else f"{view.dagdelen} dagdelen"
+    print(f"  {_local(view.at):%Y-%m-%d %H:%M}, {dagdelen}, {view.place or '-'}")
     print(f"  fill {view.fill}, language {', '.join(view.languages)}, interpreter {_tolk(view)}")
     print(f"  executor {view.executor}, gemeenten {', '.join(view.gemeenten)}"
           + (f", official {view.official}" if view.official else ""))

@@ -102,13 +102,21 @@ def _last_activity_age(rng: random.Random, stale: bool) -> timedelta:
     return timedelta(days=days)
 
 
+def _obligation(rng: random.Random) -> dict:
+    """Who comes in, as a municipality sees it: nearly everyone from outside the EU and without a DUO
+    exemption, so most demo cases are obliged and running (random answers closed half of them at intake)."""
+    return {"nationaliteit_categorie": "derde_land" if rng.random() < 0.9 else "eu_eer_zwitserland",
+            "duo_ontheffing": rng.random() < 0.05}
+
+
 def _one_case(engine, clock, rng, factory, process, gemeente, real_now, stale: bool) -> None:
     gaps = [timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8)) for _ in range(rng.randint(0, 8))]
     clock.now = real_now - _last_activity_age(rng, stale) - sum(gaps, timedelta())
     person = factory.person(clock.now.date())
     forms = FormDataGenerator(rng, clock.now.date())
     fixed = {"naam": person.naam, "bsn": person.bsn, "geboortedatum": person.geboortedatum,
-             "voertaal": person.voertaal, "datum_vestiging": (clock.now.date() - timedelta(days=30)).isoformat()}
+             "voertaal": person.voertaal, "datum_vestiging": (clock.now.date() - timedelta(days=30)).isoformat(),
+             **_obligation(rng)}
     data = forms.generate(process.start_schema, fixed) if process.start_schema else fixed
     case = engine.start_case(process.process_id, gemeente, data)
     for gap in gaps:

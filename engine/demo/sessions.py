@@ -1,4 +1,5 @@
-"""The demo's group sessions: per gemeente a workshop and a ceremony ahead, part of the waiting cases in them.
+"""The demo's group sessions: per gemeente a workshop and a ceremony ahead (and a workshop of VluchtelingenWerk
+for variant B), part of the waiting cases in them.
 
 So the planning screen (`s` in the app) is not empty on a new demo: the coordinator sees fill levels,
 can register attendance, and still finds cases to enrol (about half of those waiting stay unplanned).
@@ -14,6 +15,7 @@ from ..errors import EngineError
 PLACES = {"GM0363": "Amsterdam", "GM0344": "Utrecht", "GM0014": "Groningen", "GM1680": "Aa en Hunze"}
 WORKSHOP_CAPACITY = 12  # a group of eight to fifteen (DOMAIN.md)
 CEREMONY_CAPACITY = 30
+OUTSIDE_EXECUTOR = "vluchtelingenwerk"  # the organisation of the demo's executor user (engine/demo/seed.py)
 
 
 def _at(now: datetime, days: int, clock: time) -> datetime:
@@ -38,6 +40,11 @@ def plan_demo_sessions(engine, rng: random.Random, now: datetime, gemeenten: tup
             NewSession("ceremonie", f"Ondertekening {place}", _at(now, rng.randint(28, 50), time(16, 0)), 1,
                        CEREMONY_CAPACITY, ("Nederlands",), (gemeente,), place="Raadzaal",
                        official="wethouder (namens het college)"),
+            # Variant B's cases take only VluchtelingenWerk's own sessions (user vera plans and registers them).
+            NewSession("workshop", f"VWN {place}", _at(now, rng.randint(7, 20), time(13, 30)),
+                       2, WORKSHOP_CAPACITY, ("Nederlands",), (gemeente,), interpreter_type="informeel",
+                       interpreter_language="Arabisch", place="VluchtelingenWerk, spreekkamer 1",
+                       executor=OUTSIDE_EXECUTOR),
         ]
         for new in sessions:
             view = engine.add_session(new)
