@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -18,7 +19,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import task_ids
@@ -101,10 +102,15 @@ def _incident(err: WorkflowException) -> Incident:
 
 
 def find_ready_human_task(workflow: BpmnWorkflow, task_id: str):
-    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
-        if str(task.id) == task_id:
-            return task
-    return None
+    """The ready human task with this id, or None: a lookup in the task dictionaries of the workflow and
+    its subprocesses, not a walk over the task tree (which grows with the case's history)."""
+    try:
+        task = workflow.get_task_from_id(UUID(task_id))
+    except (ValueError, TaskNotFoundException):  # not a task id at all, or not in this workflow
+        return None
+    if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+        return None
+    return task
 
 
 def human_tasks(workflow: BpmnWorkflow, waiting=None) -> list[HumanTask]:
