@@ -10,6 +10,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from tui.i18n import LANGUAGES, set_language, t
@@ -79,12 +81,19 @@ class TrajectApp(LiveWorklist, App[int]):
         await super().action_quit()
 
     # ------------------------------------------------------------------------------ palette
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its prompt in the user's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The screen's key bindings first (in the user's language), then keys, theme and quit."""
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            if _textual_default(active.node, binding):  # a widget's own English key (Cursor down, Bottom)
                 continue
             seen.add(binding.action)
             key = binding.key_display or self.get_key_display(binding)
@@ -93,7 +102,20 @@ class TrajectApp(LiveWorklist, App[int]):
             yield SystemCommand(binding.description, help_text, partial(active.node.run_action, binding.action))
         yield SystemCommand(t("action.keys"), t("action.keys_help"), self.action_show_help_panel)
         yield SystemCommand(t("action.theme"), t("action.theme_help"), self.action_change_theme)
-        yield SystemCommand(t("action.quit"), t("action.quit_help"), self.action_quit)
+        if not seen & {"quit", "app.quit"}:  # else the screen's own quit key is listed already
+            yield SystemCommand(t("action.quit"), t("action.quit_help"), self.action_quit)
+
+
+def _textual_default(node, binding) -> bool:
+    """True for a binding a Textual class declares itself (its text is English and not the user's)."""
+    for cls in type(node).__mro__:
+        if not cls.__module__.startswith("textual."):
+            continue
+        for declared in cls.__dict__.get("BINDINGS", ()):
+            declared = declared if isinstance(declared, Binding) else Binding(*declared)
+            if declared.action == binding.action and declared.description == binding.description:
+                return True
+    return False
 
 
 def run_app(engine: Engine) -> int:

@@ -235,6 +235,7 @@ TEXTS: dict[str, str] = {
     "action.keys_help": "Show all keys of this screen",
     "action.theme": "Theme",
     "action.theme_help": "Choose a colour theme",
+    "palette.placeholder": "Search for commands…",
     "action.quit_help": "Quit the app",
     "action.open_help": "Open the selected task",
     "action.search_help": "Search by name or BSN",

@@ -243,6 +243,7 @@ TEXTS: dict[str, str] = {
     "action.keys_help": "Toon alle toetsen van dit scherm",
     "action.theme": "Thema",
     "action.theme_help": "Kies een kleurenschema",
+    "palette.placeholder": "Zoek een opdracht…",
     "action.quit_help": "Sluit de app af",
     "action.open_help": "Open de geselecteerde taak",
     "action.search_help": "Zoek op naam of BSN",
