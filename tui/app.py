@@ -88,22 +88,41 @@ class TrajectApp(LiveWorklist, App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The screen's key bindings first (in the user's language), then keys, theme and quit."""
-        seen: set[str] = set()
-        for active in screen.active_bindings.values():
+        actions: set[str] = set()
+        for active in _own_bindings(screen):
             binding = active.binding
-            if not binding.description or binding.action in seen or not active.enabled:
-                continue
-            if _textual_default(active.node, binding):  # a widget's own English key (Cursor down, Bottom)
-                continue
-            seen.add(binding.action)
+            actions.add(binding.action)
             key = binding.key_display or self.get_key_display(binding)
             # The palette reads help as markup: no square brackets around the key ("[/]" closes a tag).
             help_text = f"{binding.tooltip} · {key}" if binding.tooltip else key
             yield SystemCommand(binding.description, help_text, partial(active.node.run_action, binding.action))
         yield SystemCommand(t("action.keys"), t("action.keys_help"), self.action_show_help_panel)
         yield SystemCommand(t("action.theme"), t("action.theme_help"), self.action_change_theme)
-        if not seen & {"quit", "app.quit"}:  # else the screen's own quit key is listed already
+        if not actions & {"quit", "app.quit"}:  # else the screen's own quit key is listed already
             yield SystemCommand(t("action.quit"), t("action.quit_help"), self.action_quit)
+
+    def action_show_help_panel(self) -> None:
+        """The screen's own keys in the user's language, instead of Textual's English panel."""
+        from tui.screens.keys import KeysModal
+
+        keys = [(active.binding.key_display or self.get_key_display(active.binding), active.binding.description,
+                 active.binding.tooltip) for active in _own_bindings(self.screen)]
+        self.push_screen(KeysModal(keys))
+
+
+def _own_bindings(screen: Screen) -> list:
+    """The screen's enabled bindings with a text, one per action, Textual's widget defaults left out."""
+    seen: set[str] = set()
+    own = []
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.description or binding.action in seen or not active.enabled:
+            continue
+        if _textual_default(active.node, binding):  # a widget's own English key (Cursor down, Bottom)
+            continue
+        seen.add(binding.action)
+        own.append(active)
+    return own
 
 
 def _textual_default(node, binding) -> bool:

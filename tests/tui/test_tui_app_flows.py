@@ -369,6 +369,12 @@ async def test_bindings_are_in_the_command_palette(db):
         # The table's own English keys stay out of a Dutch palette, and quit is listed once.
         assert not {"Cursor down", "Bottom", "Copy selected text"} & set(titles)
         assert titles.count("Afsluiten") == 1
+        app.action_show_help_panel()  # "Toetsen": the screen's own keys, in Dutch
+        await settle(pilot)
+        shown = str(app.screen.query_one("#keys-list").render())
+        assert "Dossier: Open het dossier van de zaak" in shown and "Cursor down" not in shown
+        await pilot.press("escape")
+        await settle(pilot)
         footer_keys = {key for key, active in app.screen.active_bindings.items() if active.binding.show}
         assert {"enter", "slash", "n", "c", "d", "v", "q"} <= footer_keys
         await pilot.press("ctrl+p")
