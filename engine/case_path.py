@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
+from .pruning import PRUNED
 from .views import PathStep
 
 DONE, CURRENT, WAITING, NEXT, DEFAULT, POSSIBLE, ERROR = (
@@ -46,17 +47,28 @@ def _walk(top: BpmnWorkflow, workflow, depth: int, out: list[PathStep]) -> None:
         role = getattr(spec, "lane", None)
         if isinstance(spec, SubWorkflowTask):
             inner = top.subprocesses.get(task.id)
-            out.append(PathStep(depth, "part", title, role, state))
+            out.append(PathStep(depth, "part", title, role, state, 1 + _dropped_before(task)))
             if inner is not None and state in (CURRENT, WAITING, ERROR):  # in progress: its steps
                 _walk(top, inner, depth + 1, out)
         elif spec.manual:
-            out.append(PathStep(depth, "task", title, role, state))
+            out.append(PathStep(depth, "task", title, role, state, 1 + _dropped_before(task)))
         elif state == ERROR:
             out.append(PathStep(depth, "task", title, role, state))  # where an incident stopped the case
         elif state == WAITING and (isinstance(spec, IntermediateCatchEvent) or spec.bpmn_name):
             out.append(PathStep(depth, "wait", title, role, state))  # a timer, message or receive task
         elif isinstance(spec, EndEvent) and depth == 0 and state in (DEFAULT, POSSIBLE) and spec.bpmn_name:
             out.append(PathStep(depth, "end", title, role, state))  # one possible outcome ("Vrijgesteld")
+
+
+def _dropped_before(task) -> int:
+    """Iterations of the loop this task is one of that ran before it and were dropped from the tree
+    (engine/pruning.py): counted on the loop's first finished iteration still there."""
+    parent = task.parent
+    dropped = parent.internal_data.get(PRUNED, 0) if parent is not None else 0
+    if not dropped or task.state != TaskState.COMPLETED:
+        return 0
+    first = next((c for c in parent.children if c.state == TaskState.COMPLETED), None)
+    return dropped if first is task else 0
 
 
 def _merge_repeats(steps: list[PathStep]) -> list[PathStep]:
@@ -66,7 +78,7 @@ def _merge_repeats(steps: list[PathStep]) -> list[PathStep]:
         last = merged[-1] if merged else None
         if last and step.state == DONE and (last.depth, last.kind, last.title, last.state) == \
                 (step.depth, step.kind, step.title, step.state):
-            merged[-1] = PathStep(last.depth, last.kind, last.title, last.role, last.state, last.times + 1)
+            merged[-1] = PathStep(last.depth, last.kind, last.title, last.role, last.state, last.times + step.times)
         else:
             merged.append(step)
     return merged

@@ -25,6 +25,7 @@ from SpiffWorkflow.util.task import TaskState
 from . import task_ids
 from .clock import Clock, running_on
 from .definitions import FORM_KEY, UI_FORM_KEY
+from .pruning import prune_finished_iterations
 
 # The stages a PVT case goes through, in order. A process may use other names; they sort after these.
 STAGES = ("intake", "inburgering", "workshop", "ondertekening", "monitoring", "afgesloten")
@@ -65,7 +66,9 @@ def new_workflow(spec, subprocess_specs, script_engine, start_data: dict) -> Bpm
 
 
 def advance(workflow: BpmnWorkflow, clock: Clock) -> None:
-    """Run every engine step (scripts, gateways, decisions, due timers) until the case waits."""
+    """Run every engine step (scripts, gateways, decisions, due timers) until the case waits, then drop
+    the finished iterations of running loops (engine/pruning.py): every command, replay and catch-up
+    ends here, so the live, the replayed and the restored trees stay the same."""
     with running_on(clock):
         try:
             workflow.refresh_timers()
@@ -74,6 +77,7 @@ def advance(workflow: BpmnWorkflow, clock: Clock) -> None:
             raise _incident(err) from err
         except Exception as err:  # a script error outside Spiff's wrapping still must not half-apply
             raise Incident(None, f"{type(err).__name__}: {err}") from err
+    prune_finished_iterations(workflow)
 
 
 def complete(workflow: BpmnWorkflow, task_id: str, data: dict, clock: Clock) -> None:
