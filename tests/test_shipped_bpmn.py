@@ -51,3 +51,22 @@ def test_bpmnlint_recommended_reports_no_errors(bpmnlint):
     result = subprocess.run([str(bpmnlint), *map(str, FILES)], cwd=REPO, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _lane_of(path, element_id: str) -> str | None:
+    tree = etree.parse(str(path))
+    for lane in tree.iter(f"{{{BPMN}}}lane"):
+        if element_id in [ref.text for ref in lane.iter(f"{{{BPMN}}}flowNodeRef")]:
+            return lane.get("name")
+    return None
+
+
+def test_the_deadline_watch_and_the_phone_call_sit_in_the_lane_of_the_role_that_does_them():
+    """The watch over the PVT term is the coordinator's in every variant; calling the person after a
+    second no-show is the klantmanager's (pvt_noshow_ladder says so) in both workshop processes."""
+    variants = sorted((REPO / "processes").glob("pvt_[abcd]_*.bpmn"))
+    assert len(variants) == 4
+    assert {path.name: _lane_of(path, "CallActivity_Monitoring") for path in variants} == \
+        {path.name: "coordinator" for path in variants}
+    for name in ("pvt_workshop.bpmn", "pvt_workshop_sessie.bpmn"):
+        assert _lane_of(REPO / "processes" / name, "Task_InburgeraarBellen") == "klantmanager"
