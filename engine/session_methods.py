@@ -169,10 +169,7 @@ class SessionMethods:
             if session_id is None:
                 return sessions.candidates(db, ctx, within, kind, language, gemeente, executors)
             row = sessions.get(db, session_id)
-            found = sessions.candidates(db, ctx, within, row.kind, language, gemeente, executors)
-            return [c for c in found if c.gemeente in sessions.gemeenten_of(row)
-                    and c.executor in (None, row.executor)
-                    and (not c.needs_interpreter or sessions.serves_language(row, c.language))]
+            return sessions.candidates(db, ctx, within, row.kind, language, gemeente, executors, session=row)
 
     # -- helpers -----------------------------------------------------------------------------
     def _fitting(self, db, ctx, who, row, case_id: str):

@@ -324,11 +324,13 @@ def enrol_one(db: Session, ctx, row: GroupSession, wait: Waiting) -> None:
 
 
 def candidates(db: Session, ctx, within, kind: str | None, language: str | None, gemeente: str | None,
-               executors: frozenset[str] | None = None, limit: int = 300) -> list[SessionCandidate]:
+               executors: frozenset[str] | None = None, session: GroupSession | None = None,
+               limit: int = 300) -> list[SessionCandidate]:
     """Cases in scope that wait for a session, with their kind and language: found in SQL
     (message_waits), then each one's workflow read once for the catch's kind and the intake data.
     `executors`: only cases that take those organisations' sessions (an outside executor's list); the
-    executor is case data, so this one filter follows the read, like kind and language."""
+    executor is case data, so this one filter follows the read, like kind and language. `session`: only
+    the cases `enrol` would take into it (the rules of `refusal`, capacity aside)."""
     from .store.tables import MessageWait
 
     # IN, not DISTINCT over a join: PostgreSQL has no equality for the cases' JSON columns.
@@ -345,6 +347,8 @@ def candidates(db: Session, ctx, within, kind: str | None, language: str | None,
         if language and (wait.language or "").casefold() != language.casefold():
             continue
         if executors is not None and wait.executor not in executors:
+            continue
+        if session is not None and refusal(session, case, wait):
             continue
         found.append(SessionCandidate(case.id, case.gemeente, case.process_id, case.person_name,
                                       mask_bsn(case.bsn), wait.kind, wait.language, wait.needs_interpreter,

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import EngineError, NotAllowed
 from .formdata import FormDataGenerator
 from .people import PersonFactory
-from .sessions import plan_demo_sessions
+from .sessions import OUTSIDE_EXECUTOR, plan_demo_sessions
 
 GEMEENTEN = ("GM0363", "GM0344", "GM0014", "GM1680")  # Amsterdam, Utrecht, Groningen, Aa en Hunze
 DEMO_ROLES = ("klantmanager", "coordinator", "trainer", "uitvoerder", "regio", "jurist")
@@ -35,7 +35,7 @@ ROLE_USERS = {
     "bram": ("coordinator",),
     "chris": ("uitvoerder", "trainer"),
     "dewi": ("auditor",),
-    "vera": ("uitvoerder:vluchtelingenwerk",),  # an outside executor: its lanes, only the form fields
+    "vera": (f"uitvoerder:{OUTSIDE_EXECUTOR}",),  # an outside executor: its lanes, only the form fields
 }
 
 

@@ -15,7 +15,7 @@ from ..errors import EngineError
 PLACES = {"GM0363": "Amsterdam", "GM0344": "Utrecht", "GM0014": "Groningen", "GM1680": "Aa en Hunze"}
 WORKSHOP_CAPACITY = 12  # a group of eight to fifteen (DOMAIN.md)
 CEREMONY_CAPACITY = 30
-OUTSIDE_EXECUTOR = "vluchtelingenwerk"  # the organisation of the demo's executor user (engine/demo/seed.py)
+OUTSIDE_EXECUTOR = "vluchtelingenwerk"  # the organisation of the demo's executor user vera (engine/demo/seed.py)
 
 
 def _at(now: datetime, days: int, clock: time) -> datetime:
