@@ -20,8 +20,9 @@ from .definitions import SpecCache
 from .errors import Conflict, InvalidInput, NotFound
 from .live import LiveWorkflows
 from .serialization import SERIALIZER_VERSION, dump_workflow
-from .store import repo
+from .store import repo, rows
 from .store.db import AFTER_COMMIT
+from .store.rows import CASES, WORK_ITEMS
 from .store.tables import Case, DefinitionVersion, Draft, FollowUp, WorkItem
 
 
@@ -67,8 +68,8 @@ def lock_case_of_task(session: Session, task_id: str) -> Case:
 class LockedTask:
     """An open task's case, locked, with everything a completion needs to know before it writes."""
 
-    case: Case
-    items: dict[str, WorkItem]  # the case's open work items by id, the task's among them
+    case: rows.CaseRow
+    items: dict[str, rows.ItemRow]  # the case's open work items by id, the task's among them
     has_drafts: bool  # the case has saved drafts (else there are none to drop)
     has_follow_ups: bool  # the task has follow-up dates (else there are none to delete)
 
@@ -76,27 +77,31 @@ class LockedTask:
 def lock_task(session: Session, task_id: str) -> LockedTask:
     """The case of an open task, locked for this command, with all its open work items and whether
     drafts and follow-up dates exist: one statement on SQLite (BEGIN IMMEDIATE already holds the write
-    lock, so what it reads is current).
+    lock, so what it reads is current). Read as plain rows (engine/store/rows.py), written by
+    complete_task with Core statements.
 
     PostgreSQL locks the case row (FOR UPDATE OF cases) and then reads the work items again: rows of a
     joined table that is not locked come from before the wait, and whoever held the lock may have
     completed this very task. Drafts and follow-ups are then assumed to exist (deleted by condition).
     """
-    case_of_task = select(WorkItem.case_id).where(WorkItem.id == task_id).scalar_subquery()
-    drafts_exist = exists().where(Draft.case_id == Case.id)
-    follow_ups_exist = exists().where(FollowUp.task_id == task_id)
-    stmt = (select(Case, WorkItem, drafts_exist, follow_ups_exist)
-            .outerjoin(WorkItem, WorkItem.case_id == Case.id).where(Case.id == case_of_task)
-            .with_for_update(of=Case).execution_options(populate_existing=True))
-    rows = session.execute(stmt).all()
-    if not rows:
+    conn = session.connection()
+    case_of_task = select(WORK_ITEMS.c.case_id).where(WORK_ITEMS.c.id == task_id).scalar_subquery()
+    drafts_exist = exists().where(Draft.case_id == CASES.c.id).label("has_drafts")
+    follow_ups_exist = exists().where(FollowUp.task_id == task_id).label("has_follow_ups")
+    item_columns = [c.label(ITEM + c.name) for c in WORK_ITEMS.c]
+    stmt = (select(CASES, *item_columns, drafts_exist, follow_ups_exist)
+            .outerjoin(WORK_ITEMS, WORK_ITEMS.c.case_id == CASES.c.id).where(CASES.c.id == case_of_task)
+            .with_for_update(of=CASES))
+    found = conn.execute(stmt).mappings().all()
+    if not found:
         work_item(session, task_id)  # raises: completed already (Conflict) or never existed (NotFound)
-    case, _item, has_drafts, has_follow_ups = rows[0]
-    if session.get_bind().dialect.name == "sqlite":
-        items = [item for _case, item, _d, _f in rows if item is not None]
+    case = rows.CaseRow(rows.split(found[0], CASES))
+    has_drafts, has_follow_ups = found[0]["has_drafts"], found[0]["has_follow_ups"]
+    if conn.dialect.name == "sqlite":
+        items = [rows.ItemRow(rows.split(r, WORK_ITEMS, ITEM)) for r in found if r[ITEM + "id"] is not None]
     else:
-        items = session.scalars(select(WorkItem).where(WorkItem.case_id == case.id)
-                                .execution_options(populate_existing=True)).all()
+        items = [rows.ItemRow(r) for r in conn.execute(select(WORK_ITEMS).where(WORK_ITEMS.c.case_id == case.id))
+                 .mappings()]
         has_drafts = has_follow_ups = True
     by_id = {item.id: item for item in items}
     if task_id not in by_id:
@@ -104,18 +109,14 @@ def lock_task(session: Session, task_id: str) -> LockedTask:
     return LockedTask(case, by_id, bool(has_drafts), bool(has_follow_ups))
 
 
-def complete_task(session: Session, ctx: CaseContext, case: Case, task_id: str, data: dict,
-                  items: dict[str, WorkItem] | None = None) -> Case:
-    """Complete an open human task of the locked `case`; the caller validated `data` against its form.
-    `items`: the case's work items read under the lock (lock_task); else they are read here."""
-    if items is None:
-        # Re-read under the lock: someone may have completed it while we waited for the lock.
-        item = session.get(WorkItem, task_id, populate_existing=True)
-        if item is None:
-            raise Conflict(f"task {task_id} is no longer open (completed by someone else)")
-    else:
-        item = items[task_id]
-    element = item.task  # before the sync: the completed task's row may become the next task's
+ITEM = "item_"  # the work items' columns in lock_task's joined row
+
+
+def complete_task(session: Session, ctx: CaseContext, locked: LockedTask, task_id: str, data: dict) -> rows.CaseRow:
+    """Complete an open human task of the locked case; the caller validated `data` against its form.
+    The case row, its work items and the events are written here, with Core statements."""
+    case, items = locked.case, locked.items
+    element = items[task_id].task  # before the sync: the completed task's row may become the next task's
     workflow = _load(session, ctx, case)
     incident = _try(lambda: instances.complete(workflow, task_id, data, ctx.clock))
     if incident:
@@ -124,6 +125,9 @@ def complete_task(session: Session, ctx: CaseContext, case: Case, task_id: str, 
     payload = {"task_id": task_id, "data": data}
     _record(session, ctx, case, workflow, digest, "task_completed", payload, task=element, task_id=task_id,
             incident=incident, items=synced)
+    conn = session.connection()
+    rows.write_items(conn, items, synced)
+    rows.write_case(conn, case)
     return case
 
 
@@ -290,16 +294,19 @@ def _store_with_items(session: Session, ctx: CaseContext, case: Case, workflow, 
 def _record(session, ctx, case, workflow, digest, type_, payload, *, task=None, task_id=None, incident=None,
             items=None):
     now = ctx.clock()
-    repo.append_event(session, case_id=case.id, type=type_, at=now, actor=ctx.actor, task=task,
-                      task_id=task_id, definition_id=case.definition_id, data=payload, state_digest=digest,
-                      items=items)
+    events = [(type_, task, task_id, payload)]
     if incident:
-        repo.append_event(session, case_id=case.id, type="incident_raised", at=now, actor=ctx.actor,
-                          task=incident.task, definition_id=case.definition_id,
-                          data={"message": incident.message, "command": type_}, state_digest=digest, items=items)
+        events.append(("incident_raised", incident.task, None, {"message": incident.message, "command": type_}))
     elif workflow.is_completed():
-        repo.append_event(session, case_id=case.id, type="case_completed", at=now, actor=ctx.actor,
-                          definition_id=case.definition_id, data=None, state_digest=digest, items=items)
+        events.append(("case_completed", None, None, None))
+    for event_type, element, event_task_id, data in events:
+        if isinstance(case, rows.CaseRow):
+            repo.append_event_row(session, case, type=event_type, at=now, actor=ctx.actor, task=element,
+                                  task_id=event_task_id, data=data, state_digest=digest, items=items)
+        else:
+            repo.append_event(session, case_id=case.id, type=event_type, at=now, actor=ctx.actor, task=element,
+                              task_id=event_task_id, definition_id=case.definition_id, data=data,
+                              state_digest=digest, items=items)
 
 
 def _sync_work_items(session: Session, case: Case, human: list, now: datetime,
@@ -317,6 +324,8 @@ def _sync_work_items(session: Session, case: Case, human: list, now: datetime,
             if finished:  # a finished task's row becomes the new task's: one UPDATE, not a DELETE and an INSERT
                 item = finished.pop()
                 item.id, item.created_at, item.assignee = task_id, now, None
+            elif isinstance(case, rows.CaseRow):  # written with the case (rows.write_items)
+                item = rows.ItemRow.new(id=task_id, case_id=case.id, created_at=now, assignee=None)
             else:
                 item = WorkItem(id=task_id, case_id=case.id, created_at=now, assignee=None)
                 session.add(item)
@@ -327,8 +336,9 @@ def _sync_work_items(session: Session, case: Case, human: list, now: datetime,
         item.role, item.form, item.ui_form, item.stage = task.role, task.form, task.ui_form, task.stage
         item.person_name, item.bsn = case.person_name, case.bsn
         items.append(item)
-    for item in finished:
-        session.delete(item)
+    if not isinstance(case, rows.CaseRow):  # a CaseRow's finished rows are deleted by rows.write_items
+        for item in finished:
+            session.delete(item)
     return items
 
 

@@ -163,7 +163,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
                                   f" (claimed by {item.assignee}; it must be released or taken over first)")
             forms.validate(self._source(case.definition_id, item.form, session), data)
             data = self._seal(case.definition_id, item.form, data)  # the form's text is cached by now
-            case = cases.complete_task(session, self._ctx(who.name), case, task_id, data, items=locked.items)
+            case = cases.complete_task(session, self._ctx(who.name), locked, task_id, data)
             if locked.has_drafts:
                 drafts.drop_closed(session, case.id)  # the completed task's drafts, whoever typed them
             # On an incident the completion is not applied (the task stays open) but the incident is

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from .. import changes
 from ..audit import chain, rowhash
 from ..errors import ClockBehind, NotFound
+from . import rows
 from .tables import Case, DefinitionVersion, Event, Installation, WorkItem
 
 AUDIT_KEY = "audit_key"
@@ -59,27 +60,46 @@ def append_event(session: Session, *, case_id: str, type: str, at, actor: str | 
     """Append the case's next event and anchor it on the case row. `items`: the case's work items as this
     command leaves them (the caller just wrote them), for the row hash; else they are read back."""
     case = _case_in_session(session, case_id)
+    values = _next_event(session, case, case_id, type=type, at=at, actor=actor, task=task, task_id=task_id,
+                         definition_id=definition_id, data=data, state_digest=state_digest)
+    event = Event(**values)
+    session.add(event)
+    _anchor(session, case, case_id, values, items)
+    session.flush()
+    return event
+
+
+def append_event_row(session: Session, case: rows.CaseRow, *, type: str, at, actor: str | None,
+                     task: str | None = None, task_id: str | None = None, data: dict | None,
+                     state_digest: str | None, items: list) -> None:
+    """append_event for a case read as a CaseRow (the task completion, engine/store/rows.py): the event is
+    inserted at once, the anchor set on the row, which its command writes last."""
+    values = _next_event(session, case, case.id, type=type, at=at, actor=actor, task=task, task_id=task_id,
+                         definition_id=case.definition_id, data=data, state_digest=state_digest)
+    rows.insert_event(session.connection(), values)
+    _anchor(session, case, case.id, values, items)
+
+
+def _next_event(session: Session, case, case_id: str, *, type: str, at, actor: str | None, task: str | None,
+                task_id: str | None, definition_id: int | None, data: dict | None,
+                state_digest: str | None) -> dict:
+    """The columns of the case's next event: its seq and its link in the hash chain."""
     previous_seq, previous_at, previous_hash = _previous_event(session, case_id, case)
     if previous_at is not None and at < previous_at:
         # Every event goes through here, so this one check keeps every history in time order.
         raise ClockBehind(f"the clock ({at.isoformat()}) is before case {case_id}'s last event "
                           f"({previous_at.isoformat()}): a case's history cannot go back in time")
     seq = previous_seq + 1
-    prev_hash = previous_hash
     digest = chain.payload_hash(data)
     key = audit_key(session)
-    event = Event(
+    return dict(
         case_id=case_id, seq=seq, type=type, task=task, task_id=task_id, actor=actor, at=at,
         definition_id=definition_id, data=data, payload_hash=digest, state_digest=state_digest,
-        prev_hash=prev_hash, hash_version=chain.KEYED if key else None,
-        hash=chain.event_hash(prev_hash=prev_hash, case_id=case_id, seq=seq, type=type, task=task,
+        prev_hash=previous_hash, hash_version=chain.KEYED if key else None,
+        hash=chain.event_hash(prev_hash=previous_hash, case_id=case_id, seq=seq, type=type, task=task,
                               actor=actor, at=at, definition_id=definition_id, payload_digest=digest,
                               state_digest=state_digest, key=key),
     )
-    session.add(event)
-    _anchor(session, case, case_id, event, key, items)
-    session.flush()
-    return event
 
 
 def _case_in_session(session: Session, case_id: str) -> Case | None:
@@ -115,7 +135,7 @@ def audit_key(session: Session) -> bytes | None:
     return key
 
 
-def _anchor(session: Session, case: Case | None, case_id: str, event: Event, key: bytes | None, items) -> None:
+def _anchor(session: Session, case, case_id: str, event: dict, items) -> None:
     """Keep the newest event's hash (and seq and time) on the case row. Deleting a case's last events
     leaves a chain that is valid on its own; only this anchor shows it was longer (engine.audit.chain_check).
 
@@ -123,10 +143,11 @@ def _anchor(session: Session, case: Case | None, case_id: str, event: Event, key
     hash written here covers the state the command leaves (engine.audit.rowhash)."""
     if case is None:
         return
+    key = audit_key(session)
     if key is not None and items is None:
         session.flush()  # the caller's work-item changes, so the read below sees them (before the anchor
         items = session.scalars(select(WorkItem).where(WorkItem.case_id == case_id)).all()  # is set: one UPDATE)
-    case.last_event_hash, case.last_event_seq, case.last_event_at = event.hash, event.seq, event.at
+    case.last_event_hash, case.last_event_seq, case.last_event_at = event["hash"], event["seq"], event["at"]
     if key is not None:
         case.row_hash = rowhash.row_hash(key, case, items)
     changes.publish(session, case_id, case.gemeente)  # open apps refresh at commit (engine/changes.py)
