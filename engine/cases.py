@@ -38,24 +38,27 @@ class CaseContext:
 
 
 def start(session: Session, ctx: CaseContext, definition: DefinitionVersion, gemeente: str,
-          data: dict) -> Case:
+          data: dict) -> rows.CaseRow:
     spec, subs = ctx.specs.get(definition.id, lambda: definition.specs)
     now = ctx.clock()
     workflow = instances.new_workflow(spec, subs, ctx.script_engine_factory(), data)
-    case = Case(
+    case = rows.CaseRow.new(
         id=str(uuid.uuid4()), definition_id=definition.id, process_id=definition.process_id,
         gemeente=gemeente, status="running", stage=None, workflow="", serializer_version=SERIALIZER_VERSION,
         created_at=now, updated_at=now, last_event_seq=0,  # no event yet: its first follows seq 0
     )
-    session.add(case)
-    with session.no_autoflush:  # the case row is inserted once, complete, at the command's flush
-        case_chain.link(session, case, repo.audit_key(session), now)
+    case_chain.link(session, case, repo.audit_key(session), now)
     payload = {"process_id": definition.process_id, "gemeente": gemeente, "data": data}
     incident = _try(lambda: instances.advance(workflow, ctx.clock))
     if incident:  # keep the case as it was before its first step, with the incident beside it
         workflow = instances.new_workflow(spec, subs, ctx.script_engine_factory(), data)
-    digest, items = _store_with_items(session, ctx, case, workflow, incident, existing={})
-    _record(session, ctx, case, workflow, digest, "case_started", payload, incident=incident, items=items)
+    # The rows of what the case waits for (engine/subscriptions.py) go out through the ORM and refer to
+    # the case: no flush before the case row is inserted, once, complete (a later statement's autoflush
+    # would send them first: a foreign key violation on PostgreSQL).
+    with session.no_autoflush:
+        digest, items = _store_with_items(session, ctx, case, workflow, incident, existing={})
+        _record(session, ctx, case, workflow, digest, "case_started", payload, incident=incident, items=items)
+    rows.write(session.connection(), case, {}, items)
     return case
 
 
@@ -76,37 +79,54 @@ class LockedTask:
 
 def lock_task(session: Session, task_id: str) -> LockedTask:
     """The case of an open task, locked for this command, with all its open work items and whether
-    drafts and follow-up dates exist: one statement on SQLite (BEGIN IMMEDIATE already holds the write
-    lock, so what it reads is current). Read as plain rows (engine/store/rows.py), written by
-    complete_task with Core statements.
-
-    PostgreSQL locks the case row (FOR UPDATE OF cases) and then reads the work items again: rows of a
-    joined table that is not locked come from before the wait, and whoever held the lock may have
-    completed this very task. Drafts and follow-ups are then assumed to exist (deleted by condition).
-    """
-    conn = session.connection()
+    drafts and follow-up dates exist (see _lock_rows)."""
     case_of_task = select(WORK_ITEMS.c.case_id).where(WORK_ITEMS.c.id == task_id).scalar_subquery()
     drafts_exist = exists().where(Draft.case_id == CASES.c.id).label("has_drafts")
     follow_ups_exist = exists().where(FollowUp.task_id == task_id).label("has_follow_ups")
+    locked = _lock_rows(session, CASES.c.id == case_of_task, (drafts_exist, follow_ups_exist))
+    if locked is None:
+        work_item(session, task_id)  # raises: completed already (Conflict) or never existed (NotFound)
+    if task_id not in locked.items:
+        raise Conflict(f"task {task_id} is no longer open (completed by someone else)")
+    return locked
+
+
+def claim_due(session: Session, case_id: str, now: datetime) -> LockedTask | None:
+    """The case locked for this command if it is still running with a timer due, else None.
+
+    PostgreSQL: FOR UPDATE SKIP LOCKED, so a case another worker holds is passed over instead of waited
+    for (N workers share the due cases; the one that loses the race finds it no longer due afterwards).
+    SQLite ignores the clause: its single writer lock already serialises the workers.
+    """
+    due = (CASES.c.id == case_id) & (CASES.c.status == "running") & (CASES.c.next_timer_at < now)
+    return _lock_rows(session, due, skip_locked=True)
+
+
+def _lock_rows(session: Session, where, flags=(), skip_locked: bool = False) -> LockedTask | None:
+    """The case matching `where`, locked, as a CaseRow with its open work items as ItemRows (read as
+    plain rows: engine/store/rows.py), in one statement on SQLite: BEGIN IMMEDIATE already holds the
+    write lock, so what it reads is current. `flags`: two labelled EXISTS columns (drafts, follow-ups).
+
+    PostgreSQL locks the case row (FOR UPDATE OF cases) and then reads the work items again: rows of a
+    joined table that is not locked come from before the wait, and whoever held the lock may have
+    changed them. Drafts and follow-ups are then assumed to exist (deleted by condition).
+    """
+    conn = session.connection()
     item_columns = [c.label(ITEM + c.name) for c in WORK_ITEMS.c]
-    stmt = (select(CASES, *item_columns, drafts_exist, follow_ups_exist)
-            .outerjoin(WORK_ITEMS, WORK_ITEMS.c.case_id == CASES.c.id).where(CASES.c.id == case_of_task)
-            .with_for_update(of=CASES))
+    stmt = (select(CASES, *item_columns, *flags).outerjoin(WORK_ITEMS, WORK_ITEMS.c.case_id == CASES.c.id)
+            .where(where).with_for_update(of=CASES, skip_locked=skip_locked))
     found = conn.execute(stmt).mappings().all()
     if not found:
-        work_item(session, task_id)  # raises: completed already (Conflict) or never existed (NotFound)
+        return None
     case = rows.CaseRow(rows.split(found[0], CASES))
-    has_drafts, has_follow_ups = found[0]["has_drafts"], found[0]["has_follow_ups"]
+    has_drafts, has_follow_ups = (found[0][flag.name] for flag in flags) if flags else (True, True)
     if conn.dialect.name == "sqlite":
         items = [rows.ItemRow(rows.split(r, WORK_ITEMS, ITEM)) for r in found if r[ITEM + "id"] is not None]
     else:
         items = [rows.ItemRow(r) for r in conn.execute(select(WORK_ITEMS).where(WORK_ITEMS.c.case_id == case.id))
                  .mappings()]
         has_drafts = has_follow_ups = True
-    by_id = {item.id: item for item in items}
-    if task_id not in by_id:
-        raise Conflict(f"task {task_id} is no longer open (completed by someone else)")
-    return LockedTask(case, by_id, bool(has_drafts), bool(has_follow_ups))
+    return LockedTask(case, {item.id: item for item in items}, bool(has_drafts), bool(has_follow_ups))
 
 
 ITEM = "item_"  # the work items' columns in lock_task's joined row
@@ -125,9 +145,7 @@ def complete_task(session: Session, ctx: CaseContext, locked: LockedTask, task_i
     payload = {"task_id": task_id, "data": data}
     _record(session, ctx, case, workflow, digest, "task_completed", payload, task=element, task_id=task_id,
             incident=incident, items=synced)
-    conn = session.connection()
-    rows.write_items(conn, items, synced)
-    rows.write_case(conn, case)
+    rows.write(session.connection(), case, items, synced)
     return case
 
 
@@ -139,9 +157,10 @@ def synced_items(session: Session, case_id: str) -> list[WorkItem] | None:
 def fire_timers(session: Session, ctx: CaseContext, case_id: str) -> bool:
     """Fire the due timers of one case. True when something moved; False when it is no longer due or
     another worker holds it (skipped, not waited for)."""
-    case = repo.claim_due_case(session, case_id, ctx.clock())
-    if case is None:
+    locked = claim_due(session, case_id, ctx.clock())
+    if locked is None:
         return False
+    case = locked.case
     workflow = _load(session, ctx, case)
     before = instances.waiting_timers(workflow)
     incident = _try(lambda: instances.advance(workflow, ctx.clock))
@@ -150,9 +169,10 @@ def fire_timers(session: Session, ctx: CaseContext, case_id: str) -> bool:
     fired = [t for t in before if t < ctx.clock()]
     if not fired and not incident:
         return False
-    digest, items = _store_with_items(session, ctx, case, workflow, incident, event_type="timer_fired")
+    digest, items = _store_with_items(session, ctx, case, workflow, incident, locked.items, "timer_fired")
     payload = {"timers": [t.isoformat() for t in fired]}
     _record(session, ctx, case, workflow, digest, "timer_fired", payload, incident=incident, items=items)
+    rows.write(session.connection(), case, locked.items, items)
     return True
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from conftest import TESTS
 from engine.errors import Conflict
 from engine.store import rows
 from engine.store.tables import Case, WorkItem
+
+from conftest import TESTS
 
 LIFECYCLE = TESTS / "bpmn" / "lifecycle"
 

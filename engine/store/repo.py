@@ -36,18 +36,6 @@ def case_for_update(session: Session, case_id: str) -> Case:
     return row
 
 
-def claim_due_case(session: Session, case_id: str, now) -> Case | None:
-    """The case row locked for this transaction if it is still running with a timer due, else None.
-
-    PostgreSQL: FOR UPDATE SKIP LOCKED, so a case another worker holds is passed over instead of waited
-    for (N workers share the due cases; the one that loses the race finds it no longer due afterwards).
-    SQLite ignores the clause: its single writer lock already serialises the workers.
-    """
-    stmt = (select(Case).where(Case.id == case_id, Case.status == "running", Case.next_timer_at < now)
-            .with_for_update(skip_locked=True).execution_options(populate_existing=True))
-    return session.scalars(stmt).first()
-
-
 def last_event(session: Session, case_id: str) -> Event | None:
     return session.scalars(
         select(Event).where(Event.case_id == case_id).order_by(Event.seq.desc()).limit(1)

@@ -77,8 +77,20 @@ def insert_event(conn: Connection, values: dict) -> None:
     conn.execute(insert(EVENTS), values)
 
 
+def write(conn: Connection, case: CaseRow, read_items: Mapping[str, ItemRow], items: list[ItemRow]) -> None:
+    """A command's case row, then its work items (they refer to the case)."""
+    write_case(conn, case)
+    write_items(conn, read_items, items)
+
+
 def write_case(conn: Connection, case: CaseRow) -> None:
-    """The case row's changes, with its lock version raised: refused when someone else wrote it first."""
+    """The case row's changes, with its lock version raised: refused when someone else wrote it first.
+    A new case is inserted, at version 1."""
+    if case.is_new:
+        case.lock_version = 1
+        conn.execute(insert(CASES), case.values())
+        case.written()
+        return
     changes = case.changes()
     read_version = case.read_version()
     changes["lock_version"] = read_version + 1
