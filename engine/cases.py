@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from . import instances, snapshots, subscriptions
@@ -80,10 +80,7 @@ class LockedTask:
 def lock_task(session: Session, task_id: str) -> LockedTask:
     """The case of an open task, locked for this command, with all its open work items and whether
     drafts and follow-up dates exist (see _lock_rows)."""
-    case_of_task = select(WORK_ITEMS.c.case_id).where(WORK_ITEMS.c.id == task_id).scalar_subquery()
-    drafts_exist = exists().where(Draft.case_id == CASES.c.id).label("has_drafts")
-    follow_ups_exist = exists().where(FollowUp.task_id == task_id).label("has_follow_ups")
-    locked = _lock_rows(session, CASES.c.id == case_of_task, (drafts_exist, follow_ups_exist))
+    locked = _lock_rows(session, _LOCK_TASK, {"task_id": task_id}, flags=True)
     if locked is None:
         work_item(session, task_id)  # raises: completed already (Conflict) or never existed (NotFound)
     if task_id not in locked.items:
@@ -98,38 +95,46 @@ def claim_due(session: Session, case_id: str, now: datetime) -> LockedTask | Non
     for (N workers share the due cases; the one that loses the race finds it no longer due afterwards).
     SQLite ignores the clause: its single writer lock already serialises the workers.
     """
-    due = (CASES.c.id == case_id) & (CASES.c.status == "running") & (CASES.c.next_timer_at < now)
-    return _lock_rows(session, due, skip_locked=True)
+    return _lock_rows(session, _CLAIM_DUE, {"case_id": case_id, "now": now})
 
 
-def _lock_rows(session: Session, where, flags=(), skip_locked: bool = False) -> LockedTask | None:
-    """The case matching `where`, locked, as a CaseRow with its open work items as ItemRows (read as
-    plain rows: engine/store/rows.py), in one statement on SQLite: BEGIN IMMEDIATE already holds the
-    write lock, so what it reads is current. `flags`: two labelled EXISTS columns (drafts, follow-ups).
+def _lock_rows(session: Session, stmt, params: dict, flags: bool = False) -> LockedTask | None:
+    """The case `stmt` selects, locked, as a CaseRow with its open work items as ItemRows (plain rows:
+    engine/store/rows.py), in one statement on SQLite: BEGIN IMMEDIATE already holds the write lock, so
+    what it reads is current. `flags`: the statement also says whether drafts and follow-ups exist.
 
     PostgreSQL locks the case row (FOR UPDATE OF cases) and then reads the work items again: rows of a
     joined table that is not locked come from before the wait, and whoever held the lock may have
     changed them. Drafts and follow-ups are then assumed to exist (deleted by condition).
     """
     conn = session.connection()
-    item_columns = [c.label(ITEM + c.name) for c in WORK_ITEMS.c]
-    stmt = (select(CASES, *item_columns, *flags).outerjoin(WORK_ITEMS, WORK_ITEMS.c.case_id == CASES.c.id)
-            .where(where).with_for_update(of=CASES, skip_locked=skip_locked))
-    found = conn.execute(stmt).mappings().all()
+    found = conn.execute(stmt, params).mappings().all()
     if not found:
         return None
     case = rows.CaseRow(rows.split(found[0], CASES))
-    has_drafts, has_follow_ups = (found[0][flag.name] for flag in flags) if flags else (True, True)
+    has_drafts, has_follow_ups = (found[0]["has_drafts"], found[0]["has_follow_ups"]) if flags else (True, True)
     if conn.dialect.name == "sqlite":
         items = [rows.ItemRow(rows.split(r, WORK_ITEMS, ITEM)) for r in found if r[ITEM + "id"] is not None]
     else:
-        items = [rows.ItemRow(r) for r in conn.execute(select(WORK_ITEMS).where(WORK_ITEMS.c.case_id == case.id))
-                 .mappings()]
+        items = [rows.ItemRow(r) for r in conn.execute(_ITEMS_OF_CASE, {"case_id": case.id}).mappings()]
         has_drafts = has_follow_ups = True
     return LockedTask(case, {item.id: item for item in items}, bool(has_drafts), bool(has_follow_ups))
 
 
-ITEM = "item_"  # the work items' columns in lock_task's joined row
+# The locking reads, built once (engine/store/rows.py says why): the case with its work items' columns
+# labelled ITEM + name, one row per open work item.
+ITEM = "item_"
+_WITH_ITEMS = select(CASES, *(c.label(ITEM + c.name) for c in WORK_ITEMS.c)).outerjoin(
+    WORK_ITEMS, WORK_ITEMS.c.case_id == CASES.c.id)
+_TASK_ID = bindparam("task_id")
+_LOCK_TASK = (_WITH_ITEMS.add_columns(exists().where(Draft.case_id == CASES.c.id).label("has_drafts"),
+                                      exists().where(FollowUp.task_id == _TASK_ID).label("has_follow_ups"))
+              .where(CASES.c.id == select(WORK_ITEMS.c.case_id).where(WORK_ITEMS.c.id == _TASK_ID).scalar_subquery())
+              .with_for_update(of=CASES))
+_CLAIM_DUE = (_WITH_ITEMS.where(CASES.c.id == bindparam("case_id"), CASES.c.status == "running",
+                                CASES.c.next_timer_at < bindparam("now"))
+              .with_for_update(of=CASES, skip_locked=True))
+_ITEMS_OF_CASE = select(WORK_ITEMS).where(WORK_ITEMS.c.case_id == bindparam("case_id"))
 
 
 def complete_task(session: Session, ctx: CaseContext, locked: LockedTask, task_id: str, data: dict) -> rows.CaseRow:

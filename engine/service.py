@@ -371,12 +371,12 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             who.require("task.list", Resource(f"tasks of {f.gemeente}", f.gemeente))
         if f.role:
             who.require("task.list", Resource(f"tasks of lane {f.role}", f.gemeente, lane=f.role, is_task=True))
-        if f.case_id:
-            case = session.get(Case, f.case_id)
-            if case is None:
+        if f.case_id:  # the gemeente only: the whole row carries the workflow text
+            gemeente = session.connection().execute(select(Case.gemeente).where(Case.id == f.case_id)).scalar()
+            if gemeente is None:
                 raise NotFound(f"case '{f.case_id}' does not exist")
-            if not who.may("task.list", Resource("", case.gemeente)):
-                raise who.refusal("task.list", Resource(f"tasks of case {f.case_id} ({case.gemeente})"))
+            if not who.may("task.list", Resource("", gemeente)):
+                raise who.refusal("task.list", Resource(f"tasks of case {f.case_id} ({gemeente})"))
 
     def _same_actor(self, actor: str | None) -> None:
         """Callers may name the actor they expect; acting as anyone else goes through identity(), never here."""

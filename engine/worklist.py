@@ -31,7 +31,7 @@ class TaskFilter:
 def query(session: Session, f: TaskFilter, visible=None) -> list[WorkItem]:
     """`visible`: the rights clause (engine/rights/visibility.py) of the acting user, None inside a case
     command that already checked the case."""
-    stmt = select(WorkItemRow)
+    stmt = select(WorkItemRow.__table__)  # plain rows, no ORM objects: a list is read, never changed
     if visible is not None:
         stmt = stmt.where(visible)
     for condition in _conditions(f):
@@ -41,7 +41,7 @@ def query(session: Session, f: TaskFilter, visible=None) -> list[WorkItem]:
                          WorkItemRow.id)
     if f.limit:
         stmt = stmt.limit(f.limit).offset(f.offset)
-    return [to_view(row) for row in session.scalars(stmt)]
+    return [to_view(row) for row in session.connection().execute(stmt)]
 
 
 def _conditions(f: TaskFilter) -> Iterable:
@@ -73,7 +73,8 @@ def in_list_order(rows) -> list:
     return sorted(rows, key=lambda r: (r.due_at is None, r.due_at or r.created_at, r.created_at, r.id))
 
 
-def to_view(row: WorkItemRow) -> WorkItem:
+def to_view(row) -> WorkItem:
+    """A work item's view from its row (a result row, an ORM object or an engine/store/rows.ItemRow)."""
     return WorkItem(
         id=row.id, case_id=row.case_id, process_id=row.process_id, task=row.task, title=row.title,
         role=row.role, gemeente=row.gemeente, due=row.due_at, assignee=row.assignee, schema=row.form,

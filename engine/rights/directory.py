@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, NotFound
@@ -19,15 +19,18 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
 
 def resolve(session: Session, name: str, policy: Policy, impersonated_by: str | None = None) -> Principal:
     """The user and their grants, regions expanded to gemeenten: one query, two with region grants."""
-    rows = session.execute(
-        select(User.name, UserGrant.role, UserGrant.scope_kind, UserGrant.scope)
-        .outerjoin(UserGrant, UserGrant.user_name == User.name).where(User.name == name)).all()
+    rows = session.connection().execute(_USER_GRANTS, {"name": name}).all()
     if not rows:
         return Principal(name, (), policy, known=False, impersonated_by=impersonated_by)
     regions = {scope for _, _, kind, scope in rows if kind == "region"}
     members = region_members(session, regions) if regions else {}
     grants = tuple(_grant(role, kind, scope, members) for _, role, kind, scope in rows if role is not None)
     return Principal(name, grants, policy, known=True, impersonated_by=impersonated_by)
+
+
+# Every command's first read: built once, run on the session's connection (no ORM execution layer).
+_USER_GRANTS = (select(User.name, UserGrant.role, UserGrant.scope_kind, UserGrant.scope)
+                .outerjoin(UserGrant, UserGrant.user_name == User.name).where(User.name == bindparam("name")))
 
 
 def _grant(role: str, kind: str, scope: str, members: dict[str, set[str]]) -> Grant:
