@@ -103,38 +103,42 @@ def _lock_rows(session: Session, stmt, params: dict, flags: bool = False) -> Loc
     engine/store/rows.py), in one statement on SQLite: BEGIN IMMEDIATE already holds the write lock, so
     what it reads is current. `flags`: the statement also says whether drafts and follow-ups exist.
 
-    PostgreSQL locks the case row (FOR UPDATE OF cases) and then reads the work items again: rows of a
-    joined table that is not locked come from before the wait, and whoever held the lock may have
-    changed them. Drafts and follow-ups are then assumed to exist (deleted by condition).
+    PostgreSQL locks the case row (FOR UPDATE OF cases) and then reads the work items (and the flags)
+    again: rows of a joined table that is not locked come from before the wait, and whoever held the
+    lock may have changed them.
     """
     conn = session.connection()
     found = conn.execute(stmt, params).mappings().all()
     if not found:
         return None
     case = rows.CaseRow(rows.split(found[0], CASES))
+    if conn.dialect.name != "sqlite":  # the outer join from the locked case: at least one row
+        again = (_ITEMS_AND_FLAGS, {"case_id": case.id, "task_id": params["task_id"]}) if flags else \
+            (_ITEMS_OF_CASE, {"case_id": case.id})
+        found = conn.execute(*again).mappings().all()
+    items = [rows.ItemRow(rows.split(r, WORK_ITEMS, ITEM)) for r in found if r[ITEM + "id"] is not None]
     has_drafts, has_follow_ups = (found[0]["has_drafts"], found[0]["has_follow_ups"]) if flags else (True, True)
-    if conn.dialect.name == "sqlite":
-        items = [rows.ItemRow(rows.split(r, WORK_ITEMS, ITEM)) for r in found if r[ITEM + "id"] is not None]
-    else:
-        items = [rows.ItemRow(r) for r in conn.execute(_ITEMS_OF_CASE, {"case_id": case.id}).mappings()]
-        has_drafts = has_follow_ups = True
     return LockedTask(case, {item.id: item for item in items}, bool(has_drafts), bool(has_follow_ups))
 
 
 # The locking reads, built once (engine/store/rows.py says why): the case with its work items' columns
 # labelled ITEM + name, one row per open work item.
 ITEM = "item_"
-_WITH_ITEMS = select(CASES, *(c.label(ITEM + c.name) for c in WORK_ITEMS.c)).outerjoin(
-    WORK_ITEMS, WORK_ITEMS.c.case_id == CASES.c.id)
+_ITEM_COLUMNS = tuple(c.label(ITEM + c.name) for c in WORK_ITEMS.c)
+_WITH_ITEMS = select(CASES, *_ITEM_COLUMNS).outerjoin(WORK_ITEMS, WORK_ITEMS.c.case_id == CASES.c.id)
 _TASK_ID = bindparam("task_id")
-_LOCK_TASK = (_WITH_ITEMS.add_columns(exists().where(Draft.case_id == CASES.c.id).label("has_drafts"),
-                                      exists().where(FollowUp.task_id == _TASK_ID).label("has_follow_ups"))
+_FLAGS = (exists().where(Draft.case_id == CASES.c.id).label("has_drafts"),
+          exists().where(FollowUp.task_id == _TASK_ID).label("has_follow_ups"))
+_LOCK_TASK = (_WITH_ITEMS.add_columns(*_FLAGS)
               .where(CASES.c.id == select(WORK_ITEMS.c.case_id).where(WORK_ITEMS.c.id == _TASK_ID).scalar_subquery())
               .with_for_update(of=CASES))
 _CLAIM_DUE = (_WITH_ITEMS.where(CASES.c.id == bindparam("case_id"), CASES.c.status == "running",
                                 CASES.c.next_timer_at < bindparam("now"))
               .with_for_update(of=CASES, skip_locked=True))
-_ITEMS_OF_CASE = select(WORK_ITEMS).where(WORK_ITEMS.c.case_id == bindparam("case_id"))
+# PostgreSQL, after the lock: the work items (and for a completion the flags) as they are now.
+_ITEMS_OF_CASE = (select(*_ITEM_COLUMNS).select_from(CASES.outerjoin(WORK_ITEMS, WORK_ITEMS.c.case_id == CASES.c.id))
+                  .where(CASES.c.id == bindparam("case_id")))
+_ITEMS_AND_FLAGS = _ITEMS_OF_CASE.add_columns(*_FLAGS)
 
 
 def complete_task(session: Session, ctx: CaseContext, locked: LockedTask, task_id: str, data: dict) -> rows.CaseRow:
