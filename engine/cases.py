@@ -248,7 +248,7 @@ def _load(session: Session, ctx: CaseContext, case: Case):
 
 def _restore(session: Session, ctx: CaseContext, case: Case):
     # The definition row only on a cache miss: a deployed version's specs never change.
-    spec, subs = ctx.specs.get(case.definition_id, lambda: repo.definition(session, case.definition_id).specs)
+    spec, subs = ctx.specs.get(case.definition_id, lambda: repo.definition_column(session, case.definition_id, "specs"))
     workflow = snapshots.restore(case, spec, subs, ctx.script_engine_factory,
                                  lambda: snapshots.events_after_snapshot(session, case))
     if case.snapshot_seq is not None:

@@ -396,8 +396,9 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
         definition_id = definition if isinstance(definition, int) else definition.id
         key = (definition_id, name)
         if key not in self._sources:
-            row = repo.definition(session, definition) if isinstance(definition, int) else definition
-            self._sources[key] = row.sources.get(name)
+            sources = (repo.definition_column(session, definition, "sources") if isinstance(definition, int)
+                       else definition.sources)
+            self._sources[key] = sources.get(name)
         return self._sources[key]
 
     def _ctx(self, actor: str) -> cases_module.CaseContext:

@@ -1,7 +1,7 @@
 """Small queries and writes the service needs, kept out of the use-case code."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .. import changes
@@ -25,6 +25,19 @@ def definition(session: Session, definition_id: int) -> DefinitionVersion:
     if row is None:
         raise NotFound(f"definition version {definition_id} does not exist")
     return row
+
+
+def definition_column(session: Session, definition_id: int, column: str):
+    """One large JSON column of a deployed version ("sources" or "specs") in one plain read: a cache
+    miss of a command needs that, not the row (whose ORM load reads a deferred column in a second one)."""
+    value = session.connection().execute(_DEFINITION_COLUMN[column], {"id": definition_id}).scalar()
+    if value is None:
+        raise NotFound(f"definition version {definition_id} does not exist")
+    return value
+
+
+_DEFINITION_COLUMN = {name: select(getattr(DefinitionVersion, name)).where(DefinitionVersion.id == bindparam("id"))
+                      for name in ("sources", "specs")}
 
 
 def case_for_update(session: Session, case_id: str) -> Case:
@@ -116,11 +129,14 @@ def audit_key(session: Session) -> bytes | None:
     cache = session.info.get("traject_immutable")
     if cache is not None and AUDIT_KEY in cache:
         return cache[AUDIT_KEY]
-    row = session.get(Installation, AUDIT_KEY)  # one primary-key read, then the session's identity map
-    key = bytes.fromhex(row.value) if row is not None else None
+    value = session.connection().execute(_AUDIT_KEY).scalar()  # one read per Database (cached below)
+    key = bytes.fromhex(value) if value is not None else None
     if cache is not None and key is not None:
         cache[AUDIT_KEY] = key
     return key
+
+
+_AUDIT_KEY = select(Installation.value).where(Installation.name == AUDIT_KEY)
 
 
 def _anchor(session: Session, case, case_id: str, event: dict, items) -> None:
