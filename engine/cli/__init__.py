@@ -8,10 +8,19 @@ from __future__ import annotations
 import os
 import sys
 
+from . import collector
 from .parser import build_parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    collector.pause()  # until the engine is built (engine/cli/collector.py)
+    try:
+        return _main(argv)
+    finally:
+        collector.imports_done()  # a command that built no engine; and main() called in-process (tests)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     problem = _undecodable_argument(sys.argv[1:] if argv is None else argv)
     if problem:

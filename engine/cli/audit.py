@@ -5,13 +5,8 @@ import sys
 import time
 from datetime import UTC, datetime
 
+from .commands import _engine
 from .output import print_json
-
-
-def _engine(settings):
-    from ..service import build_engine
-
-    return build_engine(settings)
 
 
 def anchor(args, settings) -> int:

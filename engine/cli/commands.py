@@ -10,8 +10,11 @@ from .output import mask_bsn, masked, print_json, print_table
 
 def _engine(settings):
     from ..service import build_engine
+    from .collector import imports_done
 
-    return build_engine(settings)
+    engine = build_engine(settings)
+    imports_done()  # paused by main during the imports (engine/cli/collector.py)
+    return engine
 
 
 def _data(text: str | None) -> dict:
@@ -344,6 +347,9 @@ def tui(args, settings) -> int:
 
 def demo(args, settings) -> int:
     from ..demo.seed import seed_demo
+    from .collector import imports_done
+
+    imports_done()
 
     summary = seed_demo(settings, people=args.people, fresh=args.fresh)
     print(summary)
