@@ -2,7 +2,10 @@
 
 Every command loads the case's workflow (its snapshot and the commands since: engine/snapshots.py),
 lets SpiffWorkflow run until the case waits again, then writes one event, the work items and the case
-row in the caller's transaction, and the whole workflow when a new snapshot is due. A script that fails
+row in the caller's transaction, and the whole workflow when a new snapshot is due. Start, completion
+and timers, the commands run most, read and write the case as plain rows with SQLAlchemy Core
+(engine/case_locks.py, engine/store/rows.py); the others (messages, external tasks, retries,
+migrations) through the ORM, which the shared steps below accept alike. A script that fails
 leaves the workflow as it was and marks the case `error` with an incident instead.
 """
 from __future__ import annotations
@@ -11,19 +14,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import instances, snapshots, subscriptions
 from .audit import case_chain
+from .case_locks import LockedTask, claim_due, lock_task, work_item  # noqa: F401 - the case commands' API
 from .definitions import SpecCache
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import InvalidInput
 from .live import LiveWorkflows
 from .serialization import SERIALIZER_VERSION, dump_workflow
 from .store import repo, rows
 from .store.db import AFTER_COMMIT
-from .store.rows import CASES, WORK_ITEMS
-from .store.tables import Case, DefinitionVersion, Draft, FollowUp, WorkItem
+from .store.tables import Case, DefinitionVersion, WorkItem
 
 
 @dataclass
@@ -65,80 +68,6 @@ def start(session: Session, ctx: CaseContext, definition: DefinitionVersion, gem
 def lock_case_of_task(session: Session, task_id: str) -> Case:
     """The case of an open task, locked for this command (one read of the case row)."""
     return repo.case_for_update(session, work_item(session, task_id).case_id)
-
-
-@dataclass
-class LockedTask:
-    """An open task's case, locked, with everything a completion needs to know before it writes."""
-
-    case: rows.CaseRow
-    items: dict[str, rows.ItemRow]  # the case's open work items by id, the task's among them
-    has_drafts: bool  # the case has saved drafts (else there are none to drop)
-    has_follow_ups: bool  # the task has follow-up dates (else there are none to delete)
-
-
-def lock_task(session: Session, task_id: str) -> LockedTask:
-    """The case of an open task, locked for this command, with all its open work items and whether
-    drafts and follow-up dates exist (see _lock_rows)."""
-    locked = _lock_rows(session, _LOCK_TASK, {"task_id": task_id}, flags=True)
-    if locked is None:
-        work_item(session, task_id)  # raises: completed already (Conflict) or never existed (NotFound)
-    if task_id not in locked.items:
-        raise Conflict(f"task {task_id} is no longer open (completed by someone else)")
-    return locked
-
-
-def claim_due(session: Session, case_id: str, now: datetime) -> LockedTask | None:
-    """The case locked for this command if it is still running with a timer due, else None.
-
-    PostgreSQL: FOR UPDATE SKIP LOCKED, so a case another worker holds is passed over instead of waited
-    for (N workers share the due cases; the one that loses the race finds it no longer due afterwards).
-    SQLite ignores the clause: its single writer lock already serialises the workers.
-    """
-    return _lock_rows(session, _CLAIM_DUE, {"case_id": case_id, "now": now})
-
-
-def _lock_rows(session: Session, stmt, params: dict, flags: bool = False) -> LockedTask | None:
-    """The case `stmt` selects, locked, as a CaseRow with its open work items as ItemRows (plain rows:
-    engine/store/rows.py), in one statement on SQLite: BEGIN IMMEDIATE already holds the write lock, so
-    what it reads is current. `flags`: the statement also says whether drafts and follow-ups exist.
-
-    PostgreSQL locks the case row (FOR UPDATE OF cases) and then reads the work items (and the flags)
-    again: rows of a joined table that is not locked come from before the wait, and whoever held the
-    lock may have changed them.
-    """
-    conn = session.connection()
-    found = conn.execute(stmt, params).mappings().all()
-    if not found:
-        return None
-    case = rows.CaseRow(rows.split(found[0], CASES))
-    if conn.dialect.name != "sqlite":  # the outer join from the locked case: at least one row
-        again = (_ITEMS_AND_FLAGS, {"case_id": case.id, "task_id": params["task_id"]}) if flags else \
-            (_ITEMS_OF_CASE, {"case_id": case.id})
-        found = conn.execute(*again).mappings().all()
-    items = [rows.ItemRow(rows.split(r, WORK_ITEMS, ITEM)) for r in found if r[ITEM + "id"] is not None]
-    has_drafts, has_follow_ups = (found[0]["has_drafts"], found[0]["has_follow_ups"]) if flags else (True, True)
-    return LockedTask(case, {item.id: item for item in items}, bool(has_drafts), bool(has_follow_ups))
-
-
-# The locking reads, built once (engine/store/rows.py says why): the case with its work items' columns
-# labelled ITEM + name, one row per open work item.
-ITEM = "item_"
-_ITEM_COLUMNS = tuple(c.label(ITEM + c.name) for c in WORK_ITEMS.c)
-_WITH_ITEMS = select(CASES, *_ITEM_COLUMNS).outerjoin(WORK_ITEMS, WORK_ITEMS.c.case_id == CASES.c.id)
-_TASK_ID = bindparam("task_id")
-_FLAGS = (exists().where(Draft.case_id == CASES.c.id).label("has_drafts"),
-          exists().where(FollowUp.task_id == _TASK_ID).label("has_follow_ups"))
-_LOCK_TASK = (_WITH_ITEMS.add_columns(*_FLAGS)
-              .where(CASES.c.id == select(WORK_ITEMS.c.case_id).where(WORK_ITEMS.c.id == _TASK_ID).scalar_subquery())
-              .with_for_update(of=CASES))
-_CLAIM_DUE = (_WITH_ITEMS.where(CASES.c.id == bindparam("case_id"), CASES.c.status == "running",
-                                CASES.c.next_timer_at < bindparam("now"))
-              .with_for_update(of=CASES, skip_locked=True))
-# PostgreSQL, after the lock: the work items (and for a completion the flags) as they are now.
-_ITEMS_OF_CASE = (select(*_ITEM_COLUMNS).select_from(CASES.outerjoin(WORK_ITEMS, WORK_ITEMS.c.case_id == CASES.c.id))
-                  .where(CASES.c.id == bindparam("case_id")))
-_ITEMS_AND_FLAGS = _ITEMS_OF_CASE.add_columns(*_FLAGS)
 
 
 def complete_task(session: Session, ctx: CaseContext, locked: LockedTask, task_id: str, data: dict) -> rows.CaseRow:
@@ -212,15 +141,6 @@ def record_failure(session: Session, ctx: CaseContext, case_id: str, command: st
     repo.append_event(session, case_id=case.id, type="incident_raised", at=ctx.clock(), actor=ctx.actor,
                       definition_id=case.definition_id, data={"message": message, "command": command},
                       state_digest=last.state_digest if last else None)
-
-
-def work_item(session: Session, task_id: str) -> WorkItem:
-    item = session.get(WorkItem, task_id)
-    if item is not None:
-        return item
-    if repo.task_was_completed(session, task_id):
-        raise Conflict(f"task {task_id} is no longer open (already completed)")
-    raise NotFound(f"task '{task_id}' does not exist")
 
 
 def load_for_reading(session: Session, ctx: CaseContext, case: Case):
