@@ -73,8 +73,8 @@ def append_event(session: Session, *, case_id: str, type: str, at, actor: str | 
 def append_event_row(session: Session, case: rows.CaseRow, *, type: str, at, actor: str | None,
                      task: str | None = None, task_id: str | None = None, data: dict | None,
                      state_digest: str | None, items: list) -> None:
-    """append_event for a case read as a CaseRow (the task completion, engine/store/rows.py): the event is
-    inserted at once, the anchor set on the row, which its command writes last."""
+    """append_event for a case read as a CaseRow (a start, a completion, a timer: engine/store/rows.py): the
+    event is inserted at once and the anchor set on the row, which its command writes last."""
     values = _next_event(session, case, case.id, type=type, at=at, actor=actor, task=task, task_id=task_id,
                          definition_id=case.definition_id, data=data, state_digest=state_digest)
     rows.insert_event(session.connection(), values)

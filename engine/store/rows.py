@@ -1,13 +1,13 @@
-"""Case and work-item rows as plain objects, read and written with SQLAlchemy Core: the task completion's
-path (issue 14, point 3).
+"""Case and work-item rows as plain objects, read and written with SQLAlchemy Core: the path of a case
+start, a task completion and a timer, the commands run most (issue 14, point 3).
 
-A task completion is the command caseworkers run most. Through the ORM it paid for the identity map, the
-attribute instrumentation and the unit of work's flush: about half of its time, more than SpiffWorkflow's
-own run. Here the case and its open work items are read with one SELECT into `CaseRow` and `ItemRow`,
-whose attributes carry the same names as the ORM classes (engine/store/tables.py), so everything between
-reading and writing (the engine run, the state digest, the work-item sync, the row hash) is shared code.
-What changed is then written with one UPDATE per changed row. The case row's UPDATE checks and raises its
-lock version, as the ORM's version_id_col does, so a concurrent write is a Conflict, never lost.
+The case and its open work items are read with one SELECT (engine/case_locks.py) into `CaseRow` and
+`ItemRow`, whose attributes carry the same names as the ORM classes (engine/store/tables.py), so
+everything between reading and writing (the engine run, the state digest, the work-item sync, the row
+hash) is code shared with the commands that keep the ORM. What changed is then written with one UPDATE
+per changed row. The case row's UPDATE checks and raises its lock version, as the ORM's version_id_col
+does, so a concurrent write is a Conflict, never lost. The statements are built once (below): that, more
+than leaving the ORM's unit of work, is what made the writes cheap.
 """
 from __future__ import annotations
 
