@@ -63,6 +63,9 @@ def cli(args: list[str]) -> dict:
 def tui(db_url: str, user: str, launched_at: str) -> dict:
     try:
         import engine.cli  # noqa: F401 - timed with the app's imports
+        from engine.cli import collector
+
+        collector.pause()  # where `traject tui` pauses it: main(), before its handler imports the app
         from tui import app as tui_app
         from tui.screens.worklist import WorklistScreen
 
