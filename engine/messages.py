@@ -14,6 +14,7 @@ from sqlalchemy import Integer, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from . import cases, waiting
+from .audit import case_chain
 from .errors import InvalidInput
 from .store import repo
 from .store.tables import Case, DefinitionVersion, MessageWait
@@ -88,8 +89,10 @@ def start_by_message(session: Session, ctx: cases.CaseContext, definition: Defin
     workflow = instances.new_workflow(spec, subs, ctx.script_engine_factory(), data)
     case = Case(id=str(uuid.uuid4()), definition_id=definition.id, process_id=definition.process_id,
                 gemeente=gemeente, status="running", stage=None, workflow="",
-                serializer_version=cases.SERIALIZER_VERSION, created_at=now, updated_at=now)
+                serializer_version=cases.SERIALIZER_VERSION, created_at=now, updated_at=now, last_event_seq=0)
     session.add(case)
+    with session.no_autoflush:  # in the installation's chain of started cases, as cases.start puts its own
+        case_chain.link(session, case, repo.audit_key(session), now)
     element = None
 
     def run():

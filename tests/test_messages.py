@@ -121,3 +121,18 @@ def test_the_caseworker_history_names_received_messages_and_external_tasks():
     assert event_text("message_received", "Catch_besluit", {"message": "duo_besluit"}) == "Bericht ontvangen: duo_besluit"
     assert event_text("external_task_failed", "Service_duo", {"message": "DUO antwoordt niet"}) == (
         "Externe taak mislukt: DUO antwoordt niet")
+
+
+def test_a_case_started_by_a_message_deleted_as_a_whole_is_found_by_verify(cli):
+    """It joins the installation's chain of started cases like any other (engine/audit/case_chain.py)."""
+    from audit_support import sql
+
+    cli.ok("deploy", str(BERICHTEN))
+    first = cli.ok("message", "aanmelding_ontvangen", "--gemeente", "GM0363", "--data",
+                   '{"bsn": "111222333", "naam": "Eerste"}', now=NOW)["cases"][0]["case_id"]
+    _waiting_case(cli, "123456782")  # started after it: it names the first as the case before it
+    for table, column in (("message_waits", "case_id"), ("work_items", "case_id"), ("events", "case_id"),
+                          ("cases", "id")):
+        sql(cli.db_url, f"DELETE FROM {table} WHERE {column} = :c", c=first)
+    result = cli("audit", "verify", "--all")
+    assert result.code == 1 and first in result.out and "the whole case was deleted" in result.out
