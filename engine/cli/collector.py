@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import gc
 
-_frozen = False  # once per process: main() may run many times in one (the tests), and what a later run
-                 # leaves behind must stay collectable
+# Frozen once per process: main() may run many times in one (the tests), and what a later run leaves
+# behind must stay collectable.
+_frozen = False
 
 
 def pause() -> None:

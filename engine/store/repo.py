@@ -61,11 +61,12 @@ def append_event(session: Session, *, case_id: str, type: str, at, actor: str | 
     """Append the case's next event and anchor it on the case row. `items`: the case's work items as this
     command leaves them (the caller just wrote them), for the row hash; else they are read back."""
     case = _case_in_session(session, case_id)
-    values = _next_event(session, case, case_id, type=type, at=at, actor=actor, task=task, task_id=task_id,
+    key = audit_key(session)
+    values = _next_event(session, case, case_id, key, type=type, at=at, actor=actor, task=task, task_id=task_id,
                          definition_id=definition_id, data=data, state_digest=state_digest)
     event = Event(**values)
     session.add(event)
-    _anchor(session, case, case_id, values, items)
+    _anchor(session, case, case_id, values, key, items)
     session.flush()
     return event
 
@@ -75,16 +76,17 @@ def append_event_row(session: Session, case: rows.CaseRow, *, type: str, at, act
                      state_digest: str | None, items: list) -> None:
     """append_event for a case read as a CaseRow (a start, a completion, a timer: engine/store/rows.py): the
     event is inserted at once and the anchor set on the row, which its command writes last."""
-    values = _next_event(session, case, case.id, type=type, at=at, actor=actor, task=task, task_id=task_id,
+    key = audit_key(session)
+    values = _next_event(session, case, case.id, key, type=type, at=at, actor=actor, task=task, task_id=task_id,
                          definition_id=case.definition_id, data=data, state_digest=state_digest)
     rows.insert_event(session.connection(), values)
-    _anchor(session, case, case.id, values, items)
+    _anchor(session, case, case.id, values, key, items)
 
 
-def _next_event(session: Session, case, case_id: str, *, type: str, at, actor: str | None, task: str | None,
-                task_id: str | None, definition_id: int | None, data: dict | None,
+def _next_event(session: Session, case, case_id: str, key: bytes | None, *, type: str, at, actor: str | None,
+                task: str | None, task_id: str | None, definition_id: int | None, data: dict | None,
                 state_digest: str | None) -> dict:
-    """The columns of the case's next event: its seq and its link in the hash chain."""
+    """The columns of the case's next event: its seq and its link in the hash chain (keyed with `key`)."""
     previous_seq, previous_at, previous_hash = _previous_event(session, case_id, case)
     if previous_at is not None and at < previous_at:
         # Every event goes through here, so this one check keeps every history in time order.
@@ -92,7 +94,6 @@ def _next_event(session: Session, case, case_id: str, *, type: str, at, actor: s
                           f"({previous_at.isoformat()}): a case's history cannot go back in time")
     seq = previous_seq + 1
     digest = chain.payload_hash(data)
-    key = audit_key(session)
     return dict(
         case_id=case_id, seq=seq, type=type, task=task, task_id=task_id, actor=actor, at=at,
         definition_id=definition_id, data=data, payload_hash=digest, state_digest=state_digest,
@@ -139,7 +140,7 @@ def audit_key(session: Session) -> bytes | None:
 _AUDIT_KEY = select(Installation.value).where(Installation.name == AUDIT_KEY)
 
 
-def _anchor(session: Session, case, case_id: str, event: dict, items) -> None:
+def _anchor(session: Session, case, case_id: str, event: dict, key: bytes | None, items) -> None:
     """Keep the newest event's hash (and seq and time) on the case row. Deleting a case's last events
     leaves a chain that is valid on its own; only this anchor shows it was longer (engine.audit.chain_check).
 
@@ -147,7 +148,6 @@ def _anchor(session: Session, case, case_id: str, event: dict, items) -> None:
     hash written here covers the state the command leaves (engine.audit.rowhash)."""
     if case is None:
         return
-    key = audit_key(session)
     if key is not None and items is None:
         session.flush()  # the caller's work-item changes, so the read below sees them (before the anchor
         items = session.scalars(select(WorkItem).where(WorkItem.case_id == case_id)).all()  # is set: one UPDATE)
