@@ -31,7 +31,7 @@ class LockedTask:
 def lock_task(session: Session, task_id: str) -> LockedTask:
     """The case of an open task, locked for this command, with all its open work items and whether
     drafts and follow-up dates exist (see _lock_rows)."""
-    locked = _lock_rows(session, _LOCK_TASK, {"task_id": task_id}, flags=True)
+    locked = _lock_rows(session, _LOCK_TASK, _ITEMS_AND_FLAGS, {"task_id": task_id})
     if locked is None:
         work_item(session, task_id)  # raises: completed already (Conflict) or never existed (NotFound)
     if task_id not in locked.items:
@@ -46,17 +46,17 @@ def claim_due(session: Session, case_id: str, now: datetime) -> LockedTask | Non
     for (N workers share the due cases; the one that loses the race finds it no longer due afterwards).
     SQLite ignores the clause: its single writer lock already serialises the workers.
     """
-    return _lock_rows(session, _CLAIM_DUE, {"case_id": case_id, "now": now})
+    return _lock_rows(session, _CLAIM_DUE, _ITEMS_OF_CASE, {"case_id": case_id, "now": now})
 
 
-def _lock_rows(session: Session, stmt, params: dict, flags: bool = False) -> LockedTask | None:
+def _lock_rows(session: Session, stmt, again, params: dict) -> LockedTask | None:
     """The case `stmt` selects, locked, as a CaseRow with its open work items as ItemRows (plain rows:
     engine/store/rows.py), in one statement on SQLite: BEGIN IMMEDIATE already holds the write lock, so
-    what it reads is current. `flags`: the statement also says whether drafts and follow-ups exist.
+    what it reads is current. A statement without the drafts and follow-ups flags leaves them True.
 
     PostgreSQL locks the case row (FOR UPDATE OF cases) and then reads the work items (and the flags)
-    again: rows of a joined table that is not locked come from before the wait, and whoever held the
-    lock may have changed them.
+    again with `again`: rows of a joined table that is not locked come from before the wait, and whoever
+    held the lock may have changed them.
     """
     conn = session.connection()
     found = conn.execute(stmt, params).mappings().all()
@@ -64,12 +64,11 @@ def _lock_rows(session: Session, stmt, params: dict, flags: bool = False) -> Loc
         return None
     case = rows.CaseRow(rows.split(found[0], CASES))
     if conn.dialect.name != "sqlite":  # the outer join from the locked case: at least one row
-        again = (_ITEMS_AND_FLAGS, {"case_id": case.id, "task_id": params["task_id"]}) if flags else \
-            (_ITEMS_OF_CASE, {"case_id": case.id})
-        found = conn.execute(*again).mappings().all()
+        found = conn.execute(again, {**params, "case_id": case.id}).mappings().all()
     items = [rows.ItemRow(rows.split(r, WORK_ITEMS, ITEM)) for r in found if r[ITEM + "id"] is not None]
-    has_drafts, has_follow_ups = (found[0]["has_drafts"], found[0]["has_follow_ups"]) if flags else (True, True)
-    return LockedTask(case, {item.id: item for item in items}, bool(has_drafts), bool(has_follow_ups))
+    first = found[0]
+    return LockedTask(case, {item.id: item for item in items}, bool(first.get("has_drafts", True)),
+                      bool(first.get("has_follow_ups", True)))
 
 
 ITEM = "item_"  # the prefix of the work items' columns in the joined rows

@@ -42,9 +42,8 @@ class Row:
         return self._read is None
 
     def changes(self) -> dict:
-        read = self._read or {}
-        return {c.name: getattr(self, c.name) for c in self.table.c
-                if c.name not in read or read[c.name] != getattr(self, c.name)}
+        """Of a row that was read (a new one is inserted whole: `values`)."""
+        return {c.name: getattr(self, c.name) for c in self.table.c if self._read[c.name] != getattr(self, c.name)}
 
     def values(self) -> dict:
         return {c.name: getattr(self, c.name) for c in self.table.c}
