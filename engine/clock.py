@@ -70,3 +70,8 @@ def current_time() -> datetime:
     """The engine clock inside `running_on`, else the wall clock (for script helpers)."""
     clock = _current.get()
     return clock() if clock else system_clock()
+
+
+def clock_of(settings) -> Clock:
+    """The clock the settings ask for: fixed at --now (TRAJECT_NOW), else the system clock."""
+    return fixed_clock(settings.now) if settings.now else system_clock

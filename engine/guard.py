@@ -10,8 +10,8 @@ import contextlib
 from collections.abc import Iterator
 
 from .errors import EngineError, NotAllowed
-from .rights import Principal, Resource, access_log, load_policy
-from .rights.directory import resolve
+from .rights import Principal, Resource, load_policy
+from .rights.resolution import resolve
 
 
 class Guarded:
@@ -57,12 +57,16 @@ class Guarded:
 
     @contextlib.contextmanager
     def command(self, ability: str | None, resource: Resource | None = None, *, write: bool = True,
-                audit: str | None = None) -> Iterator[tuple]:
+                audit: str | None = None, core: bool = False) -> Iterator[tuple]:
         """One transaction as the acting user, `ability` checked first (on `resource`, or on anything when
         None: the method checks the resource itself once it knows it). `audit` names an administrative
-        action to log with its outcome (BIO: who, what, when, and whether it succeeded)."""
+        action to log with its outcome (BIO: who, what, when, and whether it succeeded). `core`: a list
+        that reads with SQLAlchemy Core gets a Connection instead of a Session, and the ORM stays
+        unimported (the read commands' start-up, issue 14)."""
+        if core and (write or audit):
+            raise ValueError("a Core read command neither writes nor logs")
         try:
-            with self.db.transaction(write=write) as session:
+            with (self.db.reading() if core else self.db.transaction(write=write)) as session:
                 who = self.principal(session)
                 if ability:
                     who.require(ability, resource)
@@ -81,11 +85,15 @@ class Guarded:
 
     def log(self, session, who: Principal | None, type_: str, action: str, resource: str, outcome: str,
             case_id: str | None = None, message: str | None = None) -> None:
+        from .rights import access_log
+
         name, impersonated_by = (who.name, who.impersonated_by) if who else self.identity()
         access_log.append(session, at=self.clock(), type=type_, actor=name, via=impersonated_by, action=action,
                           resource=resource, outcome=outcome, case_id=case_id, message=message)
 
     def _record_refusal(self, err: NotAllowed) -> None:
+        from .rights import access_log
+
         via = self._identity_cache[1] if self._identity_cache else None
         self._record(lambda s: access_log.append(
             s, at=self.clock(), type="access_denied", actor=err.user or "?", via=via, action=err.action,

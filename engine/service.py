@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 
 from . import deployment, drafts, worklist
 from .admin import AdminMethods
@@ -23,12 +23,13 @@ from .guard import Guarded
 from .incidents import IncidentMethods
 from .inputs import check_data
 from .integration import IntegrationMethods
+from .lists import ListMethods, case_summary
 from .migration import MigrationMethods
 from .monitoring import MonitoringMethods
 from .privacy import PrivacyMethods
 from .rights import Resource
 from .rights.principal import task_resource
-from .rights.visibility import case_clause, task_clause
+from .rights.visibility import case_clause
 from .session_methods import SessionMethods
 from .settings import Settings
 from .store import repo
@@ -72,7 +73,7 @@ class Batch:
     seconds: float
 
 
-class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods, MonitoringMethods,
+class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods, MonitoringMethods,
              MigrationMethods, DashboardMethods, SessionMethods, PrivacyMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
@@ -263,12 +264,6 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
         return ChangeFeed(self.db.sa_engine)
 
     # -- reading -----------------------------------------------------------------------------
-    def list_tasks(self, task_filter: TaskFilter | None = None, **kwargs) -> list:
-        task_filter = task_filter or TaskFilter(**kwargs)
-        with self.command("task.list", write=False) as (session, who):
-            self._check_task_filter(session, who, task_filter)
-            return self._visible_tasks(session, who, task_filter)
-
     def get_form(self, task_id: str) -> FormSpec:
         cases, forms, instances = _runtime()
         with self.command("task.view", Resource(f"task {task_id}")) as (session, who):
@@ -330,33 +325,6 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
             who.require("case.view", Resource(f"case {case_id} ({case.gemeente})", case.gemeente))
             return instances.visited_nodes(cases.peek_for_reading(session, self._ctx(who.name), case))
 
-    def list_cases(self, gemeente: str | None = None, status: str | None = None, limit: int = 200,
-                   search: str | None = None, gemeenten: Sequence[str] | None = None) -> list[CaseSummary]:
-        """Cases newest first, in any state (running, waiting on a timer, completed, error), in the
-        caller's scope. `search`: part of the person's name, the whole BSN, or the start of the case id;
-        `gemeenten`: narrow to these. Filtered in SQL."""
-        with self.command("case.list", write=False) as (session, who):
-            if gemeente:
-                who.require("case.list", Resource(f"cases of {gemeente}", gemeente))
-            stmt = select(Case).where(case_clause(who, "case.list")).order_by(Case.created_at.desc()).limit(limit)
-            if gemeente:
-                stmt = stmt.where(Case.gemeente == gemeente)
-            if gemeenten is not None:
-                stmt = stmt.where(Case.gemeente.in_(gemeenten))
-            if status:
-                stmt = stmt.where(Case.status == status)
-            if search and search.strip():
-                text = search.strip()
-                stmt = stmt.where(or_(Case.person_name.ilike(f"%{text}%"), Case.bsn == text,
-                                      Case.id.startswith(text)))
-            return [self._summary(session, c) for c in session.scalars(stmt)]
-
-    def _visible_tasks(self, session, who, task_filter: TaskFilter) -> list:
-        items = worklist.query(session, task_filter, visible=task_clause(who, "task.list"))
-        if who.is_restricted_only():  # outside executors see no BSN in lists
-            items = [item.without_bsn() for item in items]
-        return items
-
     def _visible_written(self, who, items) -> list:
         """The work items a command just wrote (a case has a few), as `_visible_tasks` would list them:
         the rule of rights.visibility.task_clause, applied by principal.may, in the worklist's order."""
@@ -364,19 +332,6 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
         if who.is_restricted_only():
             views = [view.without_bsn() for view in views]
         return views
-
-    def _check_task_filter(self, session, who, f: TaskFilter) -> None:
-        """An explicit filter outside the user's scope is refused, not answered with an empty list."""
-        if f.gemeente:
-            who.require("task.list", Resource(f"tasks of {f.gemeente}", f.gemeente))
-        if f.role:
-            who.require("task.list", Resource(f"tasks of lane {f.role}", f.gemeente, lane=f.role, is_task=True))
-        if f.case_id:  # the gemeente only: the whole row carries the workflow text
-            gemeente = session.connection().execute(select(Case.gemeente).where(Case.id == f.case_id)).scalar()
-            if gemeente is None:
-                raise NotFound(f"case '{f.case_id}' does not exist")
-            if not who.may("task.list", Resource("", gemeente)):
-                raise who.refusal("task.list", Resource(f"tasks of case {f.case_id} ({gemeente})"))
 
     def _same_actor(self, actor: str | None) -> None:
         """Callers may name the actor they expect; acting as anyone else goes through identity(), never here."""
@@ -425,12 +380,7 @@ class Engine(Guarded, AdminMethods, IntegrationMethods, CaseworkMethods, Inciden
         return repo.definition(session, definition_id).version if definition_id else None
 
     def _summary(self, session, case: Case) -> CaseSummary:
-        return CaseSummary(
-            id=case.id, process_id=case.process_id, definition_version=self._version_of(session, case.definition_id),
-            gemeente=case.gemeente, status=case.status, stage=case.stage, person_name=case.person_name,
-            bsn=case.bsn, next_timer_at=case.next_timer_at, created_at=case.created_at,
-            updated_at=case.updated_at, deadline=case.deadline,
-        )
+        return case_summary(case, self._version_of(session, case.definition_id))
 
 
 def _waiting_for(workflow) -> list[str]:
@@ -470,11 +420,10 @@ def build_engine(settings: Settings, clock: Clock | None = None) -> Engine:
 
     `clock` overrides settings.now: scenario runs and demo seeding move their own clock forward.
     """
-    from .clock import fixed_clock, system_clock
+    from .clock import clock_of
 
-    if clock is None:
-        clock = fixed_clock(settings.now) if settings.now else system_clock
-    return Engine(settings, Database(settings.db_url), clock, RestrictedScripts(settings.script_budget))
+    return Engine(settings, Database(settings.db_url), clock or clock_of(settings),
+                  RestrictedScripts(settings.script_budget))
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session
 
-from .store.tables import FollowUp
-from .store.tables import WorkItem as WorkItemRow
+from .store.db import connection_of
+from .store.schema import follow_ups, work_items
 from .views import WorkItem
+
+_item, _follow_up = work_items.c, follow_ups.c
 
 
 @dataclass(frozen=True)
@@ -28,44 +29,44 @@ class TaskFilter:
     offset: int = 0
 
 
-def query(session: Session, f: TaskFilter, visible=None) -> list[WorkItem]:
-    """`visible`: the rights clause (engine/rights/visibility.py) of the acting user, None inside a case
+def query(executor, f: TaskFilter, visible=None) -> list[WorkItem]:
+    """`executor`: the command's Connection or Session. `visible`: the rights clause (engine/rights/visibility.py) of the acting user, None inside a case
     command that already checked the case."""
-    stmt = select(WorkItemRow.__table__)  # plain rows, no ORM objects: a list is read, never changed
+    stmt = select(work_items)  # plain rows, no ORM objects: a list is read, never changed
     if visible is not None:
         stmt = stmt.where(visible)
     for condition in _conditions(f):
         stmt = stmt.where(condition)
     # Due date first, open tasks without one last, then oldest first: a stable order for paging.
-    stmt = stmt.order_by(WorkItemRow.due_at.is_(None), WorkItemRow.due_at, WorkItemRow.created_at,
-                         WorkItemRow.id)
+    stmt = stmt.order_by(_item.due_at.is_(None), _item.due_at, _item.created_at,
+                         _item.id)
     if f.limit:
         stmt = stmt.limit(f.limit).offset(f.offset)
-    return [to_view(row) for row in session.connection().execute(stmt)]
+    return [to_view(row) for row in connection_of(executor).execute(stmt)]
 
 
 def _conditions(f: TaskFilter) -> Iterable:
     if f.case_id:
-        yield WorkItemRow.case_id == f.case_id
+        yield _item.case_id == f.case_id
     if f.gemeente:
-        yield WorkItemRow.gemeente == f.gemeente
+        yield _item.gemeente == f.gemeente
     if f.role:
-        yield WorkItemRow.role == f.role
+        yield _item.role == f.role
     if f.assignee:
-        yield WorkItemRow.assignee == f.assignee
+        yield _item.assignee == f.assignee
     if f.roles is not None:
-        yield WorkItemRow.role.in_(f.roles)
+        yield _item.role.in_(f.roles)
     if f.gemeenten is not None:
-        yield WorkItemRow.gemeente.in_(f.gemeenten)
+        yield _item.gemeente.in_(f.gemeenten)
     if f.stage:
-        yield WorkItemRow.stage == f.stage
+        yield _item.stage == f.stage
     if f.assignee and f.waiting_until is not None:
-        yield ~exists().where(and_(FollowUp.task_id == WorkItemRow.id, FollowUp.user == f.assignee,
-                                   FollowUp.until > f.waiting_until))
+        yield ~exists().where(and_(_follow_up.task_id == _item.id, _follow_up.user == f.assignee,
+                                   _follow_up.until > f.waiting_until))
     if f.search:
         text = f.search.strip()
-        yield or_(WorkItemRow.person_name.ilike(f"%{text}%"), WorkItemRow.bsn == text,
-                  WorkItemRow.case_id.startswith(text))
+        yield or_(_item.person_name.ilike(f"%{text}%"), _item.bsn == text,
+                  _item.case_id.startswith(text))
 
 
 def in_list_order(rows) -> list:

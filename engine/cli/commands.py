@@ -17,6 +17,16 @@ def _engine(settings):
     return engine
 
 
+def _reader(settings):
+    """The lists only (engine/lists.py): `traject tasks` and `traject cases` start without the ORM."""
+    from ..lists import build_reader
+    from .collector import imports_done
+
+    reader = build_reader(settings)
+    imports_done()
+    return reader
+
+
 def _data(text: str | None) -> dict:
     from ..errors import InvalidInput
 
@@ -108,7 +118,7 @@ def start(args, settings) -> int:
 def tasks(args, settings) -> int:
     from ..worklist import TaskFilter
 
-    items = _engine(settings).list_tasks(TaskFilter(
+    items = _reader(settings).list_tasks(TaskFilter(
         case_id=args.case, gemeente=args.gemeente, role=args.role, assignee=args.assignee, limit=args.limit))
     if args.json:
         print_json(masked([i.to_json() for i in items]))
@@ -183,7 +193,7 @@ def show(args, settings) -> int:
 
 
 def list_cases(args, settings) -> int:
-    rows = _engine(settings).list_cases(gemeente=args.gemeente, status=args.status, search=args.search)
+    rows = _reader(settings).list_cases(gemeente=args.gemeente, status=args.status, search=args.search)
     if args.json:
         print_json(masked([c.to_json() for c in rows]))
     else:

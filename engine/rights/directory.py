@@ -2,51 +2,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput, NotFound
 from ..store.tables import DefinitionVersion, Region, RegionMember, User, UserGrant
 from .policy import ALL, BUILT_IN, EXECUTOR_PREFIX, Policy
-from .principal import Grant, Principal
+from .principal import Principal
+from .resolution import region_members, resolve  # here too: the directory's functions use them
 
 GEMEENTE_CODE = re.compile(r"GM\d{4}")  # the CBS code of a municipality
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
-
-
-def resolve(session: Session, name: str, policy: Policy, impersonated_by: str | None = None) -> Principal:
-    """The user and their grants, regions expanded to gemeenten: one query, two with region grants."""
-    rows = session.connection().execute(_USER_GRANTS, {"name": name}).all()
-    if not rows:
-        return Principal(name, (), policy, known=False, impersonated_by=impersonated_by)
-    regions = {scope for _, _, kind, scope in rows if kind == "region"}
-    members = region_members(session, regions) if regions else {}
-    grants = tuple(_grant(role, kind, scope, members) for _, role, kind, scope in rows if role is not None)
-    return Principal(name, grants, policy, known=True, impersonated_by=impersonated_by)
-
-
-# Every command's first read: built once, run on the session's connection (no ORM execution layer).
-_USER_GRANTS = (select(User.name, UserGrant.role, UserGrant.scope_kind, UserGrant.scope)
-                .outerjoin(UserGrant, UserGrant.user_name == User.name).where(User.name == bindparam("name")))
-
-
-def _grant(role: str, kind: str, scope: str, members: dict[str, set[str]]) -> Grant:
-    if kind == "all":
-        return Grant(role, kind, scope, None)
-    if kind == "region":
-        return Grant(role, kind, scope, frozenset(members.get(scope, ())))
-    return Grant(role, kind, scope, frozenset({scope}))
-
-
-def region_members(session: Session, regions: Iterable[str]) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for region, gemeente in session.execute(
-            select(RegionMember.region, RegionMember.gemeente).where(RegionMember.region.in_(list(regions)))):
-        found.setdefault(region, set()).add(gemeente)
-    return found
 
 
 def is_empty(session: Session) -> bool:

@@ -9,15 +9,19 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Connection as CoreConnection
 from sqlalchemy.engine import Engine as SAEngine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, DatabaseUnavailable, InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
 
 # The newest Alembic revision in engine/migrations/versions. Checked with one cheap query so a plain
 # command does not import Alembic (about 0.1 s) unless the database really needs migrating.
@@ -39,9 +43,7 @@ class Database:
         # Values that never change once the database has them (the audit key), shared by this
         # Database's sessions through session.info: read once per process, not once per command.
         self.immutable: dict = {}
-        info = {"traject_immutable": self.immutable}
-        self._sessions = sessionmaker(bind=self.sa_engine, expire_on_commit=False, info=info)
-        self._write_sessions = sessionmaker(bind=self._writer, expire_on_commit=False, info=info)
+        self._session_makers = None  # (read, write), made on the first ORM transaction: see transaction()
         self._migrated = False
         self._may_create = False
 
@@ -131,27 +133,19 @@ class Database:
     @contextlib.contextmanager
     def transaction(self, write: bool = True) -> Iterator[Session]:
         """One command, one transaction: commit on success, roll back on any error."""
+        from sqlalchemy.orm.exc import StaleDataError  # the ORM: imported by the commands that use it only
+
         self._connect_checked()
-        session = (self._write_sessions if write else self._sessions)()
+        session = self._session_maker(write)()
         try:
             yield session
             session.commit()
         except StaleDataError:
             session.rollback()
             raise Conflict("the case was changed by someone else at the same time; nothing was saved") from None
-        except OperationalError as err:
-            _rollback_quietly(session)
-            if "locked" in str(err).lower():
-                raise Conflict("de database is bezet door een andere opdracht; probeer het opnieuw") from None
-            raise DatabaseUnavailable(f"database error: {_first_line(err.orig or err)}") from None
         except DBAPIError as err:
             _rollback_quietly(session)
-            if err.connection_invalidated or isinstance(err, InterfaceError):  # a killed backend, a restart
-                raise DatabaseUnavailable(f"database error: {_first_line(err.orig or err)}") from None
-            raise
-        except DataError as err:  # e.g. a value longer than its column on PostgreSQL
-            session.rollback()
-            raise InvalidInput(f"the database refused a value: {_first_line(err.orig or err)}") from None
+            raise _engine_error(err) from None
         except BaseException:
             session.rollback()
             raise
@@ -161,8 +155,34 @@ class Database:
         finally:
             session.close()
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read-only command's transaction on a Core connection, without the ORM: the read commands'
+        start-up (`traject tasks`, `traject cases`) does not import it (issue 14)."""
+        self._connect_checked()
+        try:
+            with self.sa_engine.connect() as conn, conn.begin():
+                yield conn
+        except DBAPIError as err:
+            raise _engine_error(err) from None
+
+    def _session_maker(self, write: bool):
+        if self._session_makers is None:
+            from sqlalchemy.orm import sessionmaker
+
+            info = {"traject_immutable": self.immutable}
+            self._session_makers = (sessionmaker(bind=self.sa_engine, expire_on_commit=False, info=info),
+                                    sessionmaker(bind=self._writer, expire_on_commit=False, info=info))
+        return self._session_makers[1 if write else 0]
+
     def dispose(self) -> None:
         self.sa_engine.dispose()
+
+
+def connection_of(executor) -> Connection:
+    """The Core connection to run a statement on: a Session's, or the Connection itself. Core statements
+    run there without the ORM's execution layer, from an ORM command and a Core one alike."""
+    return executor if isinstance(executor, CoreConnection) else executor.connection()
 
 
 def _shown(url: str) -> str:
@@ -171,6 +191,19 @@ def _shown(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - not a URL at all: show it as given, shortened
         return url[:100]
+
+
+def _engine_error(err: DBAPIError) -> Exception:
+    """What a database error means to the user; the error itself when it is none of these (a bug)."""
+    if isinstance(err, OperationalError):
+        if "locked" in str(err).lower():
+            return Conflict("de database is bezet door een andere opdracht; probeer het opnieuw")
+        return DatabaseUnavailable(f"database error: {_first_line(err.orig or err)}")
+    if err.connection_invalidated or isinstance(err, InterfaceError):  # a killed backend, a restart
+        return DatabaseUnavailable(f"database error: {_first_line(err.orig or err)}")
+    if isinstance(err, DataError):  # e.g. a value longer than its column on PostgreSQL
+        return InvalidInput(f"the database refused a value: {_first_line(err.orig or err)}")
+    return err
 
 
 def _rollback_quietly(session: Session) -> None:
