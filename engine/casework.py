@@ -83,7 +83,7 @@ class CaseworkMethods:
         event per task, all in one transaction (engine/assignment.py). Coordinators (task.takeover)."""
         from .service import _runtime
 
-        cases, forms, instances = _runtime()
+        cases, instances = _runtime()
         self._same_actor(actor)
         with self.command("task.takeover", Resource(f"{len(task_ids)} task(s)")) as (session, who):
             colleague = resolve(session, assignee, self.policy()) if assignee else None
@@ -172,7 +172,7 @@ class CaseworkMethods:
     def _require_task(self, session, who, ability: str, task_id: str):
         from .service import _runtime
 
-        cases, forms, instances = _runtime()
+        cases, instances = _runtime()
         item = cases.work_item(session, task_id)
         who.require(ability, task_resource(item))
         return item

@@ -17,10 +17,10 @@ class IntegrationMethods:
         """Deliver message `name` to the waiting case it is meant for (by id or correlation), or start
         the process whose message start event it is. One case per delivery unless declared broadcast.
         Only cases in the sender's scope receive it."""
-        from . import messages
+        from . import forms, messages
         from .service import _runtime
 
-        cases, forms, instances = _runtime()
+        cases, instances = _runtime()
         self._same_actor(actor)
         if not (name or "").strip():
             raise InvalidInput("a message needs a name")

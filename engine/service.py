@@ -57,10 +57,11 @@ SYSTEM_ACTOR = "systeem"
 
 def _runtime():
     """The SpiffWorkflow-backed modules, imported on first use: listing tasks or cases never needs
-    them, and importing SpiffWorkflow and jsonschema costs about 0.2 s of every command's start."""
-    from . import cases, forms, instances
+    them, and importing SpiffWorkflow costs about 0.1 s of every command's start. (Form validation,
+    engine/forms.py with jsonschema, is imported by the commands that take form data only.)"""
+    from . import cases, instances
 
-    return cases, forms, instances
+    return cases, instances
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,9 @@ class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMet
     # -- cases -------------------------------------------------------------------------------
     def start_case(self, process_id: str, gemeente: str, data: dict | None = None,
                    actor: str | None = None) -> CaseSummary:
-        cases, forms, instances = _runtime()
+        from . import forms
+
+        cases, instances = _runtime()
         self._same_actor(actor)
         gemeente = cases.require_gemeente(gemeente)
         data = check_data(data or {})
@@ -151,7 +154,9 @@ class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMet
             return self._summary(session, case)
 
     def complete_task(self, task_id: str, data: dict | None = None, actor: str | None = None) -> CompletionResult:
-        cases, forms, instances = _runtime()
+        from . import forms
+
+        cases, instances = _runtime()
         self._same_actor(actor)
         data = check_data(data or {})
         with self.command("task.complete", Resource(f"task {task_id}")) as (session, who):
@@ -180,7 +185,7 @@ class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMet
                    take_over: bool = False) -> None:
         """Claim an open task (or release it). A task someone else holds is released or claimed only by a
         user who may take tasks over (a coordinator), recorded as task_taken_over."""
-        cases, forms, instances = _runtime()
+        cases, instances = _runtime()
         self._same_actor(actor)
         with self.command("task.claim" if not take_over else "task.takeover", Resource(f"task {task_id}")) as (session, who):
             # Lock first, then read the assignee: read before the lock, two claims on PostgreSQL both
@@ -213,7 +218,7 @@ class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMet
     def fire_due_batch(self, limit: int | None = None, case_id: str | None = None, stop=None) -> Batch:
         """One poll of the worker: the due cases, each claimed (SKIP LOCKED on PostgreSQL) and fired in
         its own transaction. `stop()` is asked between cases: a SIGTERM finishes the case in hand only."""
-        cases, forms, instances = _runtime()
+        cases, instances = _runtime()
         began, now = time.monotonic(), self.clock()
         with self.command("worker.run", Resource("timers"), write=False) as (session, who):
             stmt = (select(Case.id).where(Case.status == "running", Case.next_timer_at < now,
@@ -265,7 +270,7 @@ class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMet
 
     # -- reading -----------------------------------------------------------------------------
     def get_form(self, task_id: str) -> FormSpec:
-        cases, forms, instances = _runtime()
+        cases, instances = _runtime()
         with self.command("task.view", Resource(f"task {task_id}")) as (session, who):
             item = cases.work_item(session, task_id)
             resource = task_resource(item)
@@ -290,7 +295,7 @@ class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMet
             )
 
     def show_case(self, case_id: str) -> CaseDetail:
-        cases, forms, instances = _runtime()
+        cases, instances = _runtime()
         from .case_path import case_path
 
         with self.command("case.view", Resource(f"case {case_id}")) as (session, who):
@@ -317,7 +322,7 @@ class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMet
 
     def visited_nodes(self, case_id: str) -> set[tuple[str, str]]:
         """(process id, element id) of every flow node the case has run: scenario coverage."""
-        cases, forms, instances = _runtime()
+        cases, instances = _runtime()
         with self.command("case.view", Resource(f"case {case_id}"), write=False) as (session, who):
             case = session.get(Case, case_id)
             if case is None:
