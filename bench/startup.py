@@ -2,7 +2,8 @@
 
 The target is `traject tui` launch to the worklist shown (bench.probe runs the app headless and stops
 it one refresh after the worklist screen has its first page). The CLI's first page
-(`traject tasks ... --limit 50`) is measured beside it.
+(`traject tasks ... --limit 50`) is measured beside it, with the other read commands of issue 14's
+start-up target (`traject cases`, `traject show CASE`).
 """
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ import time
 
 from .common import REPO, TRAJECT, clean_env, probe, run_measured
 from .population import BENCH_USER, GEMEENTE, ROLE
+
+# The read commands of issue 14's start-up target (< 0.25 s); `show` is measured on one open case.
+READ_COMMANDS = ("traject tasks --limit 50", "traject cases", "traject show CASE")
 
 
 def commands(db_url: str | None) -> dict[str, list[str]]:
@@ -23,7 +27,21 @@ def commands(db_url: str | None) -> dict[str, list[str]]:
         "traject tasks --limit 50": [*db, "tasks", "--limit", "50"],
         f"traject tasks --gemeente {GEMEENTE} --role {ROLE} --limit 50":
             [*db, "tasks", "--gemeente", GEMEENTE, "--role", ROLE, "--limit", "50"],
+        "traject cases": [*db, "cases"],  # the newest 200 in the user's scope
+        "traject show CASE": [*db, "show", _open_case(db_url)],
     }
+
+
+def _open_case(db_url: str) -> str:
+    """A running case of the bench user's gemeente whose tasks wait for the bench user's role."""
+    import sqlite3
+
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as con:
+        row = con.execute("SELECT case_id FROM work_items WHERE gemeente = ? AND role = ? ORDER BY id LIMIT 1",
+                          (GEMEENTE, ROLE)).fetchone()
+    if row is None:
+        raise RuntimeError(f"no open case in {GEMEENTE} for {ROLE} in {db_url}")
+    return row[0]
 
 
 def measure(db_url: str | None, runs: int) -> dict:
