@@ -33,12 +33,13 @@ def commands(db_url: str | None) -> dict[str, list[str]]:
 
 
 def _open_case(db_url: str) -> str:
-    """A running case of the bench user's gemeente whose tasks wait for the bench user's role."""
+    """A running case of the bench user's gemeente with a task in the bench user's lane: a real one, run
+    through the Engine (the lowest row ids), not a bulk copy, whose shifted dates do not replay."""
     import sqlite3
 
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as con:
-        row = con.execute("SELECT case_id FROM work_items WHERE gemeente = ? AND role = ? ORDER BY id LIMIT 1",
-                          (GEMEENTE, ROLE)).fetchone()
+        row = con.execute("SELECT c.id FROM cases c JOIN work_items w ON w.case_id = c.id "
+                          "WHERE w.gemeente = ? AND w.role = ? ORDER BY c.rowid LIMIT 1", (GEMEENTE, ROLE)).fetchone()
     if row is None:
         raise RuntimeError(f"no open case in {GEMEENTE} for {ROLE} in {db_url}")
     return row[0]
