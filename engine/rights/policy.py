@@ -14,18 +14,18 @@ from ..errors import InvalidInput
 
 # Every ability the engine checks, with the words of the refusal message ("may not <verb> <resource>").
 ABILITIES: dict[str, str] = {
-    "task.list": "list tasks",
+    "task.list": "list",  # the resource names what: "tasks of GM0363" (or "tasks", ANY_RESOURCE)
     "task.view": "open",
     "task.complete": "complete",
     "task.claim": "claim",
     "task.takeover": "take over",
-    "case.list": "list cases",
+    "case.list": "list",
     "case.view": "view the dossier of",
     "case.start": "start a case of",
     "case.retry": "retry",
     "case.cancel": "cancel",
     "case.migrate": "migrate",
-    "process.list": "list processes",
+    "process.list": "list",
     "process.validate": "validate",
     "process.test": "test",
     "process.deploy": "deploy",
