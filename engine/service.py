@@ -74,8 +74,8 @@ class Batch:
     seconds: float
 
 
-class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods, MonitoringMethods,
-             MigrationMethods, DashboardMethods, SessionMethods, PrivacyMethods):
+class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods,
+             MonitoringMethods, MigrationMethods, DashboardMethods, SessionMethods, PrivacyMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock, script_engine_factory):
@@ -264,11 +264,11 @@ class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMet
         """A ChangeFeed (engine/changes.py) for an app that keeps its worklist live."""
         from .changes import ChangeFeed
 
-        with self.command("task.list", write=False):
+        with self.command("task.list", write=False, core=True):
             pass
         return ChangeFeed(self.db.sa_engine)
 
-    # -- reading -----------------------------------------------------------------------------
+    # -- reading (the worklist and the case list: engine/lists.py) ---------------------------
     def get_form(self, task_id: str) -> FormSpec:
         cases, instances = _runtime()
         with self.command("task.view", Resource(f"task {task_id}")) as (session, who):
