@@ -113,14 +113,14 @@ class CaseworkMethods:
     def list_incidents(self, gemeenten: Sequence[str] | None = None, limit: int = 200) -> list[IncidentInfo]:
         """Cases stopped by an incident (status error) in the caller's scope, newest change first, with the
         technical message (coordinators, auditors)."""
-        from .service import _incident
+        from .dossier import incident_of
 
         with self.command("incident.list", Resource("incidents"), write=False) as (session, who):
             stmt = (select(Case).where(Case.status == "error", case_clause(who, "incident.list"))
                     .order_by(Case.updated_at.desc()).limit(limit))
             if gemeenten is not None:
                 stmt = stmt.where(Case.gemeente.in_(list(gemeenten)))
-            return [IncidentInfo(self._summary(session, c), _incident(c) or Incident(None, "?", None))
+            return [IncidentInfo(self._summary(session, c), incident_of(c) or Incident(None, "?", None))
                     for c in session.scalars(stmt)]
 
     def field_labels(self, case_id: str) -> dict[str, FieldLabel]:

@@ -1,12 +1,10 @@
 """The Engine: one method per use case, one transaction per method, views out, typed errors up."""
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +16,7 @@ from .bundle import collect
 from .casework import CaseworkMethods
 from .clock import Clock, fixed_clock
 from .dashboard import DashboardMethods
+from .dossier import DossierMethods, incident_of
 from .errors import ClockBehind, Conflict, DatabaseUnavailable, InvalidInput, NotAllowed, NotFound
 from .guard import Guarded
 from .incidents import IncidentMethods
@@ -34,15 +33,11 @@ from .session_methods import SessionMethods
 from .settings import Settings
 from .store import repo
 from .store.db import Database
-from .store.tables import Case, Event, FollowUp, WorkItem
+from .store.tables import Case, FollowUp, WorkItem
 from .views import (
-    CaseDetail,
     CaseSummary,
     CompletionResult,
     Deployed,
-    FormSpec,
-    HistoryEntry,
-    Incident,
     ProcessInfo,
 )
 from .worklist import TaskFilter
@@ -74,7 +69,7 @@ class Batch:
     seconds: float
 
 
-class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods,
+class Engine(Guarded, ListMethods, DossierMethods, AdminMethods, IntegrationMethods, CaseworkMethods, IncidentMethods,
              MonitoringMethods, MigrationMethods, DashboardMethods, SessionMethods, PrivacyMethods):
     """Every method checks the acting user's rights first (engine/guard.py, engine/rights/)."""
 
@@ -179,7 +174,7 @@ class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMet
                 session.execute(delete(FollowUp).where(FollowUp.task_id == task_id))
             # The open tasks from the rows just written, through the same rights rule as the SQL clause.
             open_tasks = self._visible_written(who, left)
-            return CompletionResult(case.id, case.status, tuple(open_tasks), _incident(case))
+            return CompletionResult(case.id, case.status, tuple(open_tasks), incident_of(case))
 
     def claim_task(self, task_id: str, actor: str | None = None, release: bool = False,
                    take_over: bool = False) -> None:
@@ -268,68 +263,7 @@ class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMet
             pass
         return ChangeFeed(self.db.sa_engine)
 
-    # -- reading (the worklist and the case list: engine/lists.py) ---------------------------
-    def get_form(self, task_id: str) -> FormSpec:
-        cases, instances = _runtime()
-        with self.command("task.view", Resource(f"task {task_id}")) as (session, who):
-            item = cases.work_item(session, task_id)
-            resource = task_resource(item)
-            who.require("task.view", resource)
-            case = session.get(Case, item.case_id)
-            definition = repo.definition(session, case.definition_id)
-            workflow = cases.peek_for_reading(session, self._ctx(who.name), case)
-            task = instances.find_ready_human_task(workflow, task_id)
-            described = instances.human_tasks(workflow)
-            info = next((t for t in described if t.id == task_id), None)
-            schema = _json_or_none(self._source(definition, item.form))
-            data = _json_safe(dict(task.data)) if task else {}
-            if who.sees_restricted_data(resource):  # an outside executor: only what the form asks for
-                data = {k: v for k, v in data.items() if k in (schema or {}).get("properties", {})}
-            data = self._reveal(session, who, resource, data, case.id)
-            self.log(session, who, "task_viewed", "task.view", resource.label, "ok", case_id=case.id)
-            return FormSpec(
-                task_id=task_id, case_id=case.id, task=item.task, title=item.title,
-                schema=schema, ui_schema=_json_or_none(self._source(definition, item.ui_form)),
-                data=data, schema_name=item.form, instructions=info.instructions if info else None, role=item.role,
-                assignee=item.assignee,
-            )
-
-    def show_case(self, case_id: str) -> CaseDetail:
-        cases, instances = _runtime()
-        from .case_path import case_path
-
-        with self.command("case.view", Resource(f"case {case_id}")) as (session, who):
-            case = session.get(Case, case_id)
-            if case is None:
-                raise NotFound(f"case '{case_id}' does not exist")
-            resource = Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id)
-            who.require("case.view", resource)
-            workflow = cases.peek_for_reading(session, self._ctx(who.name), case)
-            events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.seq))
-            titles = instances.element_labels(workflow.spec, workflow.subprocess_specs)  # task ids -> names
-            self.log(session, who, "dossier_viewed", "case.view", resource.label, "ok", case_id=case_id)
-            history = [_history(e, self._version_of(session, e.definition_id), titles) for e in events]
-            return CaseDetail(
-                summary=self._summary(session, case),
-                data=self._reveal(session, who, resource, _json_safe(instances.case_data(workflow)), case_id),
-                open_tasks=tuple(worklist.query(session, TaskFilter(case_id=case_id))),
-                events=tuple(self._history_shown(session, who, resource, h, case_id) for h in history),
-                incident=_incident(case),
-                waiting_timers=tuple(instances.waiting_timers(workflow)),
-                waiting_for=tuple(_waiting_for(workflow)),
-                path=case_path(workflow),
-            )
-
-    def visited_nodes(self, case_id: str) -> set[tuple[str, str]]:
-        """(process id, element id) of every flow node the case has run: scenario coverage."""
-        cases, instances = _runtime()
-        with self.command("case.view", Resource(f"case {case_id}"), write=False) as (session, who):
-            case = session.get(Case, case_id)
-            if case is None:
-                raise NotFound(f"case '{case_id}' does not exist")
-            who.require("case.view", Resource(f"case {case_id} ({case.gemeente})", case.gemeente))
-            return instances.visited_nodes(cases.peek_for_reading(session, self._ctx(who.name), case))
-
+    # -- reading: the lists in engine/lists.py, a form and a dossier in engine/dossier.py ------
     def _visible_written(self, who, items) -> list:
         """The work items a command just wrote (a case has a few), as `_visible_tasks` would list them:
         the rule of rights.visibility.task_clause, applied by principal.may, in the worklist's order."""
@@ -371,16 +305,6 @@ class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMet
         # or replaying the event at its recorded time computes other due dates (engine/audit/replay.py).
         return CaseContext(self._specs, self._script_engine_factory, fixed_clock(self.clock()), actor, self._live)
 
-    def _history_shown(self, session, who, resource, entry: HistoryEntry, case_id: str) -> HistoryEntry:
-        """A history entry with its restricted values revealed or hidden like the case data."""
-        from dataclasses import replace
-
-        payload = entry.data
-        if not isinstance(payload, dict) or not isinstance(payload.get("data"), dict):
-            return entry
-        inner = self._reveal(session, who, resource, payload["data"], case_id, log=False)  # logged with the data
-        return entry if inner is payload["data"] else replace(entry, data={**payload, "data": inner})
-
     def _version_of(self, session, definition_id: int | None) -> int | None:
         return repo.definition(session, definition_id).version if definition_id else None
 
@@ -388,36 +312,8 @@ class Engine(Guarded, ListMethods, AdminMethods, IntegrationMethods, CaseworkMet
         return case_summary(case, self._version_of(session, case.definition_id))
 
 
-def _waiting_for(workflow) -> list[str]:
-    from .waiting import waiting_for
-
-    return waiting_for(workflow)
-
-
-def _history(event: Event, version: int | None, titles: dict | None = None) -> HistoryEntry:
-    title = (titles or {}).get(event.task, (None,))[0] if event.task else None
-    return HistoryEntry(seq=event.seq, type=event.type, task=event.task, actor=event.actor, at=event.at,
-                        data=event.data, definition_version=version, hash=event.hash, title=title)
-
-
-def _incident(case: Case) -> Incident | None:
-    if not case.incident:
-        return None
-    at = case.incident.get("at")
-    return Incident(case.incident.get("task"), case.incident.get("message", ""),
-                    datetime.fromisoformat(at) if at else None)
-
-
-def _json_or_none(text: str | None) -> dict | None:
-    return json.loads(text) if text else None
-
-
 def _paths_label(paths) -> str:
     return ", ".join(str(p) for p in paths)[:300]
-
-
-def _json_safe(data: dict) -> dict:
-    return json.loads(json.dumps(data, default=str))
 
 
 def build_engine(settings: Settings, clock: Clock | None = None) -> Engine:
