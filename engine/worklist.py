@@ -30,16 +30,15 @@ class TaskFilter:
 
 
 def query(executor, f: TaskFilter, visible=None) -> list[WorkItem]:
-    """`executor`: the command's Connection or Session. `visible`: the rights clause (engine/rights/visibility.py) of the acting user, None inside a case
-    command that already checked the case."""
+    """`executor`: the command's Connection or Session. `visible`: the rights clause of the acting user
+    (engine/rights/visibility.py), None inside a case command that already checked the case."""
     stmt = select(work_items)  # plain rows, no ORM objects: a list is read, never changed
     if visible is not None:
         stmt = stmt.where(visible)
     for condition in _conditions(f):
         stmt = stmt.where(condition)
     # Due date first, open tasks without one last, then oldest first: a stable order for paging.
-    stmt = stmt.order_by(_item.due_at.is_(None), _item.due_at, _item.created_at,
-                         _item.id)
+    stmt = stmt.order_by(_item.due_at.is_(None), _item.due_at, _item.created_at, _item.id)
     if f.limit:
         stmt = stmt.limit(f.limit).offset(f.offset)
     return [to_view(row) for row in connection_of(executor).execute(stmt)]
@@ -65,8 +64,7 @@ def _conditions(f: TaskFilter) -> Iterable:
                                    _follow_up.until > f.waiting_until))
     if f.search:
         text = f.search.strip()
-        yield or_(_item.person_name.ilike(f"%{text}%"), _item.bsn == text,
-                  _item.case_id.startswith(text))
+        yield or_(_item.person_name.ilike(f"%{text}%"), _item.bsn == text, _item.case_id.startswith(text))
 
 
 def in_list_order(rows) -> list:

@@ -12,15 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Connection as CoreConnection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine import Engine as SAEngine
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, InterfaceError, OperationalError
 
 from ..errors import Conflict, DatabaseUnavailable, InvalidInput
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
     from sqlalchemy.orm import Session
 
 # The newest Alembic revision in engine/migrations/versions. Checked with one cheap query so a plain
@@ -182,7 +180,7 @@ class Database:
 def connection_of(executor) -> Connection:
     """The Core connection to run a statement on: a Session's, or the Connection itself. Core statements
     run there without the ORM's execution layer, from an ORM command and a Core one alike."""
-    return executor if isinstance(executor, CoreConnection) else executor.connection()
+    return executor if isinstance(executor, Connection) else executor.connection()
 
 
 def _shown(url: str) -> str:
@@ -194,7 +192,7 @@ def _shown(url: str) -> str:
 
 
 def _engine_error(err: DBAPIError) -> Exception:
-    """What a database error means to the user; the error itself when it is none of these (a bug)."""
+    """What a database error means to the user; any other error (an integrity error, say) as it is."""
     if isinstance(err, OperationalError):
         if "locked" in str(err).lower():
             return Conflict("de database is bezet door een andere opdracht; probeer het opnieuw")
