@@ -123,8 +123,12 @@ class DossierScreen(EngineScreen):
         self.case, self.labels = message.case, message.labels
         await self.recompose()
         self.fill_tables()
-        first = self.query("#dossier-tasks").first() if self.case.open_tasks else None
-        (first or self.query_one("#dossier-history")).focus()
+        if self.case.open_tasks:
+            # The open tasks sit under the key data, in view: the dossier stays at its top. (Scrolling
+            # to them used the half-built layout and now and then went past them, to the history.)
+            self.query_one("#dossier-tasks").focus(scroll_visible=False)
+        else:
+            self.query_one("#dossier-history").focus()
 
     @on(DataTable.RowSelected, "#dossier-tasks")
     def open_task(self, event: DataTable.RowSelected) -> None:
