@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from .errors import Conflict, NotFound
 from .store import repo, rows
 from .store.rows import CASES, WORK_ITEMS
-from .store.tables import Draft, FollowUp, WorkItem
+from .store.schema import drafts, follow_ups
+from .store.tables import WorkItem
 
 
 @dataclass
@@ -75,8 +76,8 @@ ITEM = "item_"  # the prefix of the work items' columns in the joined rows
 _ITEM_COLUMNS = tuple(c.label(ITEM + c.name) for c in WORK_ITEMS.c)
 _WITH_ITEMS = select(CASES, *_ITEM_COLUMNS).outerjoin(WORK_ITEMS, WORK_ITEMS.c.case_id == CASES.c.id)
 _TASK_ID = bindparam("task_id")
-_FLAGS = (exists().where(Draft.case_id == CASES.c.id).label("has_drafts"),
-          exists().where(FollowUp.task_id == _TASK_ID).label("has_follow_ups"))
+_FLAGS = (exists().where(drafts.c.case_id == CASES.c.id).label("has_drafts"),
+          exists().where(follow_ups.c.task_id == _TASK_ID).label("has_follow_ups"))
 _LOCK_TASK = (_WITH_ITEMS.add_columns(*_FLAGS)
               .where(CASES.c.id == select(WORK_ITEMS.c.case_id).where(WORK_ITEMS.c.id == _TASK_ID).scalar_subquery())
               .with_for_update(of=CASES))

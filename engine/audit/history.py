@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 from ..errors import NotFound
-from ..store.tables import Case, DefinitionVersion, Event, WorkItem
+from ..store import schema
+from ..store.tables import DefinitionVersion
 from .rowhash import CASE_FIELDS, ITEM_FIELDS
 
 BATCH = 500  # cases per query: well under SQLite's bound-parameter limit, and a few MB of events
@@ -54,13 +55,13 @@ class _LenientTime(TypeDecorator):
         return None
 
 
-_events = Event.__table__
-_cases = Case.__table__
+_events = schema.events
+_cases = schema.cases
 EVENT_COLUMNS = [_events.c[name] for name in (
     "case_id", "seq", "type", "task", "task_id", "actor", "definition_id", "payload_hash", "state_digest",
     "prev_hash", "hash", "hash_version")] + [type_coerce(_events.c.at, _LenientTime()).label("at"),
                              type_coerce(_events.c.data, _LenientJSON()).label("data")]
-_items = WorkItem.__table__
+_items = schema.work_items
 
 
 def _lenient(column):

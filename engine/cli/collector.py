@@ -3,9 +3,10 @@
 A command spends most of its start importing: SQLAlchemy builds its classes and the tables' metadata,
 Textual its widgets, all objects that live until the process ends. The collector's passes over them
 free nothing and cost about a third of a read command's CPU (`traject tasks`: 0.75 s CPU with them,
-0.49 s without, median of 10 interleaved runs, 2026-12-03). So it is off from the start of `main` until the engine is built; then the
-objects made so far are frozen (left out of every later pass) and it runs as usual, so the worker and
-the terminal app, which restore and drop workflows for hours, collect their cycles like any process.
+0.49 s without, median of 10 interleaved runs, 2026-12-03). So it is off from the start of `main`
+until the engine is built; then the objects made so far are frozen (left out of every later pass) and
+it runs as usual, so the worker and the terminal app, which restore and drop workflows for hours,
+collect their cycles like any process.
 """
 from __future__ import annotations
 

@@ -17,11 +17,11 @@ from sqlalchemy import Table, bindparam, delete, insert, update
 from sqlalchemy.engine import Connection
 
 from ..errors import Conflict
-from .tables import Case, Event, WorkItem
+from . import schema
 
-CASES: Table = Case.__table__
-WORK_ITEMS: Table = WorkItem.__table__
-EVENTS: Table = Event.__table__
+CASES: Table = schema.cases
+WORK_ITEMS: Table = schema.work_items
+EVENTS: Table = schema.events
 
 
 class Row:

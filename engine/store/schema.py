@@ -57,10 +57,6 @@ def _optional(name: str, type_, *args, **kwargs) -> Column:
     return Column(name, type_, *args, nullable=True, **kwargs)
 
 
-def _when() -> UTCDateTime:
-    return UTCDateTime()
-
-
 # One deployed version of one process: its files, parsed specs and start form, keyed by content hash.
 definition_versions = Table(
     "definition_versions", metadata,
@@ -76,7 +72,7 @@ definition_versions = Table(
     _optional("start_form", String(400)),
     _optional("start_ui_form", String(400)),
     _optional("start_message", String(200), index=True),  # message start event's name
-    _required("deployed_at", _when()),
+    _required("deployed_at", UTCDateTime()),
     _required("deployed_by", String(200)),
     UniqueConstraint("process_id", "version"),
 )
@@ -94,21 +90,21 @@ cases = Table(
     _optional("bsn", String(20), index=True),
     _required("workflow", Text),  # serialized BpmnWorkflow without spec (JSON text)
     _required("serializer_version", String(20)),
-    _optional("next_timer_at", _when()),
-    _optional("deadline", _when()),
+    _optional("next_timer_at", UTCDateTime()),
+    _optional("deadline", UTCDateTime()),
     _optional("incident", JSON),
     # The case data the monitoring figures count that no event carries (engine/kpis.py, FACTS in
     # engine/cases.py): copied from the workflow data at every step, like `deadline`. Derived from the
     # workflow (which the audit replay checks), so not in the row hash; NULL before migration 0008.
     _optional("facts", JSON),
-    _required("created_at", _when()),
-    _required("updated_at", _when()),
+    _required("created_at", UTCDateTime()),
+    _required("updated_at", UTCDateTime()),
     _required("lock_version", Integer, default=1),
     # Hash of the case's newest event: deleting the last events leaves a valid shorter chain otherwise.
     _optional("last_event_hash", String(64)),
     # The newest event's seq and time (0008): the next event follows them without selecting the last event.
     _optional("last_event_seq", Integer),
-    _optional("last_event_at", _when()),
+    _optional("last_event_at", UTCDateTime()),
     # The stored workflow is the state after this event; the task completions and timers after it are
     # re-applied on load (engine/snapshots.py). NULL: it includes every event (0012).
     _optional("snapshot_seq", Integer),
@@ -139,11 +135,11 @@ work_items = Table(
     _optional("form", String(400)),
     _optional("ui_form", String(400)),
     _optional("stage", String(40)),
-    _optional("due_at", _when()),
+    _optional("due_at", UTCDateTime()),
     _optional("assignee", String(200)),
     _optional("person_name", String(200)),
     _optional("bsn", String(20)),
-    _required("created_at", _when()),
+    _required("created_at", UTCDateTime()),
     # The worklist's order (due date, open-ended last, then age) from an index, not a sort of every
     # matching row: p95 at 100,000 open cases 59 ms -> 5 ms (bench/worklist.py).
     Index("ix_work_items_queue", "gemeente", "role", text("(due_at IS NULL)"), "due_at", "created_at", "id"),
@@ -176,10 +172,10 @@ service_items = Table(
     _required("topic", String(200)),
     _optional("input", JSON),
     _optional("worker", String(200)),
-    _optional("locked_until", _when()),
+    _optional("locked_until", UTCDateTime()),
     _optional("retries", Integer),
     _optional("error", Text),
-    _required("created_at", _when()),
+    _required("created_at", UTCDateTime()),
     Index("ix_service_items_queue", "topic", "locked_until", "created_at"),
 )
 
@@ -193,7 +189,7 @@ events = Table(
     _optional("task", String(200)),
     _optional("task_id", String(36), index=True),
     _optional("actor", String(200)),
-    _required("at", _when()),
+    _required("at", UTCDateTime()),
     _optional("definition_id", Integer),
     _optional("data", JSON),
     _required("payload_hash", String(64)),
@@ -209,14 +205,14 @@ installation = Table(
     "installation", metadata,
     Column("name", String(100), primary_key=True),
     _required("value", Text),
-    _required("created_at", _when()),
+    _required("created_at", UTCDateTime()),
 )
 
 # A person (or service account) in the user directory; what they may do is in their grants.
 users = Table(
     "users", metadata,
     Column("name", String(200), primary_key=True),
-    _required("created_at", _when()),
+    _required("created_at", UTCDateTime()),
 )
 
 # One (role, scope) of a user: scope_kind gemeente (a CBS code), region (a region name) or all ("*").
@@ -227,7 +223,7 @@ grants = Table(
     _required("role", String(100)),
     _required("scope_kind", String(10)),
     _required("scope", String(100)),
-    _required("created_at", _when()),
+    _required("created_at", UTCDateTime()),
     _required("created_by", String(200)),
     UniqueConstraint("user_name", "role", "scope_kind", "scope"),
 )
@@ -236,7 +232,7 @@ grants = Table(
 regions = Table(
     "regions", metadata,
     Column("name", String(100), primary_key=True),
-    _required("created_at", _when()),
+    _required("created_at", UTCDateTime()),
 )
 
 region_gemeenten = Table(
@@ -251,7 +247,7 @@ region_gemeenten = Table(
 access_log = Table(
     "access_log", metadata,
     Column("id", Integer, primary_key=True),
-    _required("at", _when()),
+    _required("at", UTCDateTime()),
     _required("type", String(40)),  # access_denied | dossier_viewed | task_viewed | admin_command
     _required("actor", String(200)),
     _optional("via", String(200)),  # the PostgreSQL login that impersonated the actor
@@ -272,7 +268,7 @@ drafts = Table(
     Column("user", String(200), primary_key=True),
     _required("case_id", String(36), index=True),
     _required("data", JSON),
-    _required("updated_at", _when()),
+    _required("updated_at", UTCDateTime()),
 )
 
 # "Wachten tot": a claimed task stays out of its assignee's "mine" list until this time.
@@ -280,7 +276,7 @@ follow_ups = Table(
     "follow_ups", metadata,
     Column("task_id", String(36), primary_key=True),
     Column("user", String(200), primary_key=True),
-    _required("until", _when()),
+    _required("until", UTCDateTime()),
 )
 
 # A worklist filter saved under a name, per user (engine/saved_filters.py). Not case data.
@@ -292,7 +288,7 @@ saved_filters = Table(
     _optional("stage", String(60)),
     _optional("role", String(100)),
     _optional("search", String(200)),
-    _required("saved_at", _when()),
+    _required("saved_at", UTCDateTime()),
 )
 
 # A planned group meeting (a workshop dagdeel or a signing ceremony) with many participants; a stored
@@ -302,7 +298,7 @@ group_sessions = Table(
     Column("id", String(36), primary_key=True),
     _required("kind", String(20)),  # workshop | ceremonie
     _required("title", String(200)),
-    _required("starts_at", _when()),
+    _required("starts_at", UTCDateTime()),
     _required("dagdelen", Integer),
     _optional("place", String(200)),
     _required("languages", JSON),  # list of language names
@@ -317,9 +313,9 @@ group_sessions = Table(
     _optional("official", String(200)),  # the signing official of a ceremony (a name)
     _required("status", String(20)),  # gepland | gehouden | geannuleerd
     _optional("cancel_reason", String(1000)),
-    _required("created_at", _when()),
+    _required("created_at", UTCDateTime()),
     _required("created_by", String(200)),
-    _required("updated_at", _when()),
+    _required("updated_at", UTCDateTime()),
     Index("ix_group_sessions_at", "starts_at"),
 )
 
@@ -333,9 +329,9 @@ session_participants = Table(
     # ingeschreven | aanwezig | no_show | afgemeld | geweigerd (ceremonie) | geannuleerd (session cancelled)
     # | verplaatst (moved)
     _required("status", String(20)),
-    _required("enrolled_at", _when()),
+    _required("enrolled_at", UTCDateTime()),
     _required("enrolled_by", String(200)),
-    _optional("outcome_at", _when()),
+    _optional("outcome_at", UTCDateTime()),
     _optional("outcome_by", String(200)),
     UniqueConstraint("session_id", "case_id"),
 )
