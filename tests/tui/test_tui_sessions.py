@@ -2,6 +2,7 @@
 per participant, one key per state, one save for the whole group. Pilot flows and 80x24 screenshots."""
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -169,6 +170,39 @@ async def test_cancelling_a_session_asks_a_reason_and_frees_its_participants(pla
     waiting = {c.person_name for c in engine.session_candidates(session_id=None, kind="workshop")}
     assert {"Amal Haddad", "Bilal Yusuf"} <= waiting  # back to 'to be planned'
     engine.db.dispose()
+
+
+async def test_an_overtaken_load_does_not_overwrite_the_newer_one(planned):
+    """Two loads in flight: the older one, still reading from before the change, answers last. A
+    thread cannot be stopped, so the screen must drop that answer rather than show it."""
+    url, cases, workshop = planned
+    app = app_for(url)
+    real, calls, release = app.engine.list_sessions, [], threading.Event()
+
+    def list_sessions(**filters):
+        found = real(**filters)
+        calls.append(found)
+        if len(calls) == 2:  # the first refresh: it has read, and is slow to answer
+            release.wait(10)
+        return found
+
+    app.engine.list_sessions = list_sessions
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sessions(pilot)
+        await pilot.press("r")
+        while len(calls) < 2:
+            await pilot.pause(0.01)
+        other = build_engine(Settings(db_url=url, user="seed", now=NOW))
+        other.cancel_session(workshop, "trainer ziek")
+        other.db.dispose()
+        await pilot.press("r")  # the newer load: it sees the cancellation
+        while len(calls) < 3:
+            await pilot.pause(0.01)
+        await settle(pilot)
+        release.set()  # now the older load answers, with the session still planned
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).get_row_at(0)[3] == "0/12 ✗"  # its participants freed
 
 
 def test_new_session_screen(snap_compare, planned):

@@ -14,13 +14,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
 from engine import CaseSummary, ReplayReport, ReplayStep
 from tui.format import fmt_datetime, humanize, short_id, truncate
 from tui.i18n import t
-from tui.screens.base import EngineScreen, bind, help_text
+from tui.screens.base import Answer, EngineScreen, bind, help_text
 from tui.widgets.row_table import RowTable
 
 VALUE_WIDTH = 48  # a diff value at 80 columns, after "~ key: " (values are shortened, never wrapped)
@@ -66,7 +65,7 @@ class CasePickerScreen(EngineScreen):
 
     LOCATION = "nav.case_picker"
 
-    class Loaded(Message):
+    class Loaded(Answer):
         def __init__(self, cases: list[CaseSummary]) -> None:
             super().__init__()
             self.cases = cases
@@ -98,6 +97,8 @@ class CasePickerScreen(EngineScreen):
         self.post_message(self.Loaded(self.engine.list_cases()))  # newest first
 
     def on_case_picker_screen_loaded(self, message: Loaded) -> None:
+        if message.stale:
+            return
         self.cases = message.cases
         self.fill()
 
@@ -140,7 +141,7 @@ class AuditScreen(EngineScreen):
 
     LOCATION = "nav.audit"
 
-    class Loaded(Message):
+    class Loaded(Answer):
         def __init__(self, report: ReplayReport) -> None:
             super().__init__()
             self.report = report
@@ -176,6 +177,8 @@ class AuditScreen(EngineScreen):
         self.post_message(self.Loaded(self.engine.replay_case(self.case_id)))
 
     def on_audit_screen_loaded(self, message: Loaded) -> None:
+        if message.stale:
+            return
         self.report = message.report
         self.index = min(self.index, max(len(self.report.steps) - 1, 0))
         report, verification = self.report, self.report.verification

@@ -8,6 +8,10 @@ Screens call the engine only from thread workers:
         items = self.engine.list_tasks(...)          # blocks: runs in a thread
         self.post_message(self.Loaded(items))        # result back to the UI thread as a message
 
+    def on_..._loaded(self, message: Loaded) -> None:  # Loaded is an Answer
+        if message.stale:                            # a newer load replaced this one: drop it
+            return
+
 An exception in such a worker ends it in the ERROR state; `on_worker_state_changed` turns that into
 `EngineScreen.WorkFailed`, which bubbles to the app, whose single handler shows the error modal.
 """
@@ -20,7 +24,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_worker
 
 from tui.i18n import t
 from tui.widgets.app_header import AppHeader
@@ -55,12 +59,25 @@ def help_text(text_key: str | None) -> str:
 _DISPLAY = {"slash": "/", "escape": "esc", "pagedown": "PgDn", "enter": "enter", "left": "←", "right": "→"}
 
 
-def still_wanted() -> bool:
-    """False inside a worker that was cancelled (an exclusive newer one replaced it): drop its result."""
-    try:
-        return not get_current_worker().is_cancelled
-    except Exception:  # not in a worker (tests calling directly)
-        return True
+class Answer(Message):
+    """A result that a thread worker sends to its screen.
+
+    An exclusive worker replaces an older one of its group, but a thread cannot be stopped: the older
+    one runs on and sends its (older) result too, perhaps after the newer one. `stale` says so. It is
+    read when the screen handles the message, on the UI thread, where the replacing happens, so the
+    check cannot race it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        try:
+            self._sender: Worker | None = get_current_worker()
+        except NoActiveWorker:  # sent outside a worker (tests calling directly): always current
+            self._sender = None
+
+    @property
+    def stale(self) -> bool:
+        return self._sender is not None and self._sender.is_cancelled
 
 
 class EngineScreen(Screen):

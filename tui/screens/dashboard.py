@@ -12,7 +12,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 from textual_plotext import PlotextPlot
 
@@ -20,14 +19,14 @@ from engine.dashboard import Dashboard
 from tui.column_plan import fit
 from tui.format import STAGES, fmt_short_date, short_id, stage_label
 from tui.i18n import t
-from tui.screens.base import EngineScreen, bind, help_text, still_wanted
+from tui.screens.base import Answer, EngineScreen, bind, help_text
 from tui.widgets.row_table import RowTable
 
 
 class DashboardScreen(EngineScreen):
     LOCATION = "nav.dashboard"
 
-    class Loaded(Message):
+    class Loaded(Answer):
         def __init__(self, board: Dashboard) -> None:
             super().__init__()
             self.board = board
@@ -73,11 +72,11 @@ class DashboardScreen(EngineScreen):
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def load(self) -> None:
-        board = self.engine.dashboard()
-        if still_wanted():
-            self.post_message(self.Loaded(board))
+        self.post_message(self.Loaded(self.engine.dashboard()))
 
     def on_dashboard_screen_loaded(self, message: Loaded) -> None:
+        if message.stale:
+            return
         self.fetching = False
         self.board = board = message.board
         self.query_one("#dashboard-figures", Static).update(self.figures_line(board))

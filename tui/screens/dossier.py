@@ -7,7 +7,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 
 from engine import CaseDetail
@@ -22,8 +21,9 @@ from tui.format import (
     short_id,
 )
 from tui.i18n import t
-from tui.screens.base import EngineScreen, bind, help_text
+from tui.screens.base import Answer, EngineScreen, bind, help_text
 from tui.widgets.case_path import render_path
+from tui.widgets.fitted_table import FittedTable
 from tui.widgets.key_data import key_rows, render_rows
 from tui.widgets.row_table import RowTable
 from tui.widgets.stage_bar import StageBar
@@ -32,7 +32,7 @@ from tui.widgets.stage_bar import StageBar
 class DossierScreen(EngineScreen):
     LOCATION = "nav.dossier"
 
-    class Loaded(Message):
+    class Loaded(Answer):
         def __init__(self, case: CaseDetail, labels: dict) -> None:
             super().__init__()
             self.case, self.labels = case, labels
@@ -73,7 +73,7 @@ class DossierScreen(EngineScreen):
                 yield Label(t("dossier.path"), classes="section")
                 yield Static(render_path(case.path), id="dossier-path")
             yield Label(t("dossier.history"), classes="section")
-            yield DataTable(cursor_type="row", id="dossier-history")
+            yield FittedTable(cursor_type="row", id="dossier-history")
             data = scalar_items(case.data, limit=40, labels=self.labels)
             if data:
                 yield Label(t("dossier.data"), classes="section")
@@ -120,6 +120,8 @@ class DossierScreen(EngineScreen):
         self.post_message(self.Loaded(self.engine.show_case(self.case_id), self.engine.field_labels(self.case_id)))
 
     async def on_dossier_screen_loaded(self, message: Loaded) -> None:
+        if message.stale:
+            return
         self.case, self.labels = message.case, message.labels
         await self.recompose()
         self.fill_tables()
@@ -171,7 +173,7 @@ class DossierScreen(EngineScreen):
     def add_note(self, text: str) -> None:
         self.engine.add_note(self.case_id, text, actor=self.engine.settings.user)
         self.app.call_from_thread(self.notify, t("note.added"))
-        self.post_message(self.Loaded(self.engine.show_case(self.case_id), self.engine.field_labels(self.case_id)))
+        self.app.call_from_thread(self.load)  # replaces the resume's load, which may predate the note
 
     def action_audit(self) -> None:
         from tui.screens.audit import AuditScreen

@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -19,7 +18,7 @@ from textual.widgets.option_list import Option
 from engine import WorklistFilter
 from tui.format import stage_label
 from tui.i18n import t
-from tui.screens.base import EngineScreen, bind
+from tui.screens.base import Answer, EngineScreen, bind
 
 
 def describe(wanted: WorklistFilter) -> str:
@@ -35,7 +34,7 @@ def describe(wanted: WorklistFilter) -> str:
 
 
 class SavedFiltersModal(EngineScreen, ModalScreen[WorklistFilter | None]):
-    class Listed(Message):
+    class Listed(Answer):
         def __init__(self, filters: list[WorklistFilter]) -> None:
             super().__init__()
             self.filters = filters
@@ -63,6 +62,8 @@ class SavedFiltersModal(EngineScreen, ModalScreen[WorklistFilter | None]):
         self.post_message(self.Listed(self.engine.saved_filters()))
 
     def on_saved_filters_modal_listed(self, message: Listed) -> None:
+        if message.stale:
+            return
         self.filters = message.filters
         options = self.query_one(OptionList)
         options.clear_options()

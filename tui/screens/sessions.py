@@ -13,7 +13,8 @@ from engine import InvalidInput
 from engine.calendar_nl import AMSTERDAM
 from tui.format import mask_bsn
 from tui.i18n import t
-from tui.screens.base import EngineScreen, bind
+from tui.screens.base import Answer, EngineScreen, bind
+from tui.widgets.fitted_table import FittedTable
 
 MARKS = {"gehouden": " ✓", "geannuleerd": " ✗"}  # the status beside the fill level: 80 columns are few
 STATES = {"aanwezig": "sessions.present", "no_show": "sessions.absent", "afgemeld": "sessions.excused",
@@ -43,7 +44,7 @@ class SessionsScreen(EngineScreen):
 
     LOCATION = "nav.sessions"
 
-    class Loaded(Message):
+    class Loaded(Answer):
         def __init__(self, sessions: list) -> None:
             super().__init__()
             self.sessions = sessions
@@ -62,7 +63,7 @@ class SessionsScreen(EngineScreen):
 
     def compose(self) -> ComposeResult:
         yield self.header()
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="sessions")
+        yield FittedTable(cursor_type="row", zebra_stripes=True, id="sessions")
         yield Static(t("worklist.loading"), id="sessions-status")
         yield Footer(compact=True)
 
@@ -80,6 +81,8 @@ class SessionsScreen(EngineScreen):
         self.post_message(self.Loaded(self.engine.list_sessions()))
 
     def on_sessions_screen_loaded(self, message: Loaded) -> None:
+        if message.stale:
+            return
         self.sessions = message.sessions
         table = self.query_one(DataTable)
         table.clear()
@@ -150,7 +153,7 @@ class EnrolScreen(EngineScreen):
 
     LOCATION = "nav.enrol"
 
-    class Loaded(Message):
+    class Loaded(Answer):
         def __init__(self, candidates: list) -> None:
             super().__init__()
             self.candidates = candidates
@@ -173,7 +176,7 @@ class EnrolScreen(EngineScreen):
         with Horizontal(id="enrol-filters"):
             yield Static(t("sessions.enrol_into", title=self.title), id="enrol-title")
             yield Input(placeholder=t("sessions.language_filter"), compact=True, id="enrol-language")
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="enrol")
+        yield FittedTable(cursor_type="row", zebra_stripes=True, id="enrol")
         yield Static("", id="enrol-status")
         yield Footer(compact=True)
 
@@ -196,6 +199,8 @@ class EnrolScreen(EngineScreen):
         self.post_message(self.Loaded(found))
 
     def on_enrol_screen_loaded(self, message: Loaded) -> None:
+        if message.stale:
+            return
         self.candidates = message.candidates
         self.marked &= {c.case_id for c in self.candidates}
         self.fill()
@@ -246,7 +251,7 @@ class AttendanceScreen(EngineScreen):
 
     LOCATION = "nav.attendance"
 
-    class Loaded(Message):
+    class Loaded(Answer):
         def __init__(self, session) -> None:
             super().__init__()
             self.session = session
@@ -276,7 +281,7 @@ class AttendanceScreen(EngineScreen):
     def compose(self) -> ComposeResult:
         yield self.header()
         yield Static(t("sessions.attendance_of", title=self.title), id="attendance-title")
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="attendance")
+        yield FittedTable(cursor_type="row", zebra_stripes=True, id="attendance")
         yield Static("", id="attendance-status")
         yield Footer(compact=True)
 
@@ -292,6 +297,8 @@ class AttendanceScreen(EngineScreen):
         self.post_message(self.Loaded(self.engine.show_session(self.session_id)))
 
     def on_attendance_screen_loaded(self, message: Loaded) -> None:
+        if message.stale:
+            return
         self.participants = [p for p in message.session.participants or () if p.status == "ingeschreven"]
         self.fill()
 

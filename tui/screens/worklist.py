@@ -19,7 +19,7 @@ from engine import CaseSummary, TaskFilter, UserInfo, WorkItem, WorklistFilter
 from tui import column_plan as cp
 from tui.format import STAGES, fmt_short_date, mask_bsn, short_id, stage_label, urgency
 from tui.i18n import t
-from tui.screens.base import EngineScreen, bind, help_text, still_wanted
+from tui.screens.base import Answer, EngineScreen, bind, help_text
 from tui.widgets.row_table import RowTable
 
 PAGE = 60
@@ -50,7 +50,7 @@ class Query:
 class WorklistScreen(EngineScreen):
     LOCATION = "nav.worklist"
 
-    class Loaded(Message):
+    class Loaded(Answer):
         def __init__(self, user: UserInfo, items: list[WorkItem], offset: int, has_more: bool,
                      cases: list[CaseSummary] | None = None) -> None:
             super().__init__()
@@ -156,8 +156,7 @@ class WorklistScreen(EngineScreen):
             return
         items = self.engine.list_tasks(query.task_filter(user, offset, now=self.engine.clock()))
         cases = self.search_cases(query, user, items) if offset == 0 and query.search else []
-        if still_wanted():
-            self.post_message(self.Loaded(user, items[:PAGE], offset, len(items) > PAGE, cases))
+        self.post_message(self.Loaded(user, items[:PAGE], offset, len(items) > PAGE, cases))
 
     def search_cases(self, query: Query, user: UserInfo, items: list[WorkItem]) -> list[CaseSummary]:
         """Search reaches every case in the user's gemeenten, not only those with a task here: a
@@ -169,6 +168,8 @@ class WorklistScreen(EngineScreen):
         return [case for case in cases if case.id not in listed]
 
     def on_worklist_screen_loaded(self, message: Loaded) -> None:
+        if message.stale:
+            return
         self.fetching = False
         if self.app.user is None:
             self.app.set_user(message.user)

@@ -1,11 +1,12 @@
-"""`RowTable`: a DataTable with a row cursor whose `enter` shows in the footer (DataTable hides it)."""
+"""`RowTable`: a (fitted) DataTable with a row cursor whose `enter` shows in the footer (DataTable hides it)."""
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.widgets import DataTable
+
+from tui.widgets.fitted_table import FittedTable
 
 
-class RowTable(DataTable):
+class RowTable(FittedTable):
     def __init__(self, open_text: str, open_help: str = "", **kwargs) -> None:
         super().__init__(cursor_type="row", **kwargs)
         # Replace, not add: the first binding of a key is the one the footer shows.
