@@ -173,7 +173,7 @@ class DossierScreen(EngineScreen):
     def add_note(self, text: str) -> None:
         self.engine.add_note(self.case_id, text, actor=self.engine.settings.user)
         self.app.call_from_thread(self.notify, t("note.added"))
-        self.app.call_from_thread(self.load)  # replaces the resume's load, which may predate the note
+        self.load()  # replaces the resume's load, which may have read the dossier before the note
 
     def action_audit(self) -> None:
         from tui.screens.audit import AuditScreen
