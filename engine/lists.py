@@ -14,10 +14,10 @@ from sqlalchemy import or_, select
 from . import worklist
 from .errors import NotFound
 from .guard import Guarded
+from .list_views import CaseSummary, WorkItem
 from .rights import Resource
 from .rights.visibility import case_clause, task_clause
 from .store.schema import cases, definition_versions
-from .views import CaseSummary, WorkItem
 from .worklist import TaskFilter
 
 # What a case list shows: the summary columns, never the wide workflow text.

@@ -6,9 +6,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+# The two rows the lists return live apart, so the read path (engine/lists.py) defines only them.
+from .list_views import CaseSummary, WorkItem  # noqa: F401  (re-exported)
+from .list_views import iso_or_none as _iso
 
 
 @dataclass(frozen=True)
@@ -42,35 +42,6 @@ class ProcessInfo:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class WorkItem:
-    id: str
-    case_id: str
-    process_id: str
-    task: str  # BPMN element id of the task
-    title: str
-    role: str | None
-    gemeente: str
-    due: datetime | None
-    assignee: str | None
-    schema: str | None  # form file name
-    stage: str | None = None
-    person_name: str | None = None
-    bsn: str | None = None
-    created_at: datetime | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["due"] = _iso(self.due)
-        data["created_at"] = _iso(self.created_at)
-        return data
-
-    def without_bsn(self) -> WorkItem:
-        from dataclasses import replace
-
-        return replace(self, bsn=None)
 
 
 @dataclass(frozen=True)
@@ -122,28 +93,6 @@ class Incident:
 
     def to_json(self) -> dict[str, Any]:
         return {"task": self.task, "message": self.message, "at": _iso(self.at)}
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    id: str
-    process_id: str
-    definition_version: int
-    gemeente: str
-    status: str  # running | completed | error | cancelled
-    stage: str | None
-    person_name: str | None = None
-    bsn: str | None = None
-    next_timer_at: datetime | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    deadline: datetime | None = None  # the PVT deadline (from the case data), if the process sets one
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("next_timer_at", "created_at", "updated_at", "deadline"):
-            data[key] = _iso(getattr(self, key))
-        return data
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import and_, exists, or_, select
 
+from .list_views import WorkItem
 from .store.db import connection_of
 from .store.schema import follow_ups, work_items
-from .views import WorkItem
 
 _item, _follow_up = work_items.c, follow_ups.c
 
