@@ -7,8 +7,7 @@ from datetime import datetime
 from typing import Any
 
 # The two rows the lists return live apart, so the read path (engine/lists.py) defines only them.
-from .list_views import CaseSummary, WorkItem  # noqa: F401  (re-exported)
-from .list_views import iso_or_none as _iso
+from .list_views import CaseSummary, WorkItem, iso_or_none  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ class HistoryEntry:
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
-        out["at"] = _iso(self.at)
+        out["at"] = iso_or_none(self.at)
         return out
 
 
@@ -92,7 +91,7 @@ class Incident:
     at: datetime | None
 
     def to_json(self) -> dict[str, Any]:
-        return {"task": self.task, "message": self.message, "at": _iso(self.at)}
+        return {"task": self.task, "message": self.message, "at": iso_or_none(self.at)}
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ class CaseDetail:
             "open_tasks": [t.to_json() for t in self.open_tasks],
             "events": [e.to_json() for e in self.events],
             "incident": self.incident.to_json() if self.incident else None,
-            "waiting_timers": [_iso(t) for t in self.waiting_timers],
+            "waiting_timers": [iso_or_none(t) for t in self.waiting_timers],
             "waiting_for": list(self.waiting_for),
             "path": [step.to_json() for step in self.path],
         })
@@ -206,7 +205,7 @@ class AccessLogEntry:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["at"] = _iso(self.at)
+        data["at"] = iso_or_none(self.at)
         return data
 
 
@@ -242,7 +241,7 @@ class ExternalItem:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["locked_until"] = _iso(self.locked_until)
+        data["locked_until"] = iso_or_none(self.locked_until)
         return data
 
 
@@ -304,7 +303,7 @@ class SessionParticipantView:
 
     def to_json(self) -> dict[str, Any]:
         return {"case_id": self.case_id, "gemeente": self.gemeente, "person": self.person_name, "bsn": self.bsn,
-                "status": self.status, "enrolled_at": _iso(self.enrolled_at), "outcome_at": _iso(self.outcome_at)}
+                "status": self.status, "enrolled_at": iso_or_none(self.enrolled_at), "outcome_at": iso_or_none(self.outcome_at)}
 
 
 @dataclass(frozen=True)
@@ -335,7 +334,7 @@ class SessionView:
         return f"{self.enrolled}/{self.capacity}"
 
     def to_json(self) -> dict[str, Any]:
-        data = {"session_id": self.id, "id": self.id, "kind": self.kind, "title": self.title, "at": _iso(self.at),
+        data = {"session_id": self.id, "id": self.id, "kind": self.kind, "title": self.title, "at": iso_or_none(self.at),
                 "dagdelen": self.dagdelen, "place": self.place, "languages": list(self.languages),
                 "interpreter": ({"type": self.interpreter_type, "language": self.interpreter_language,
                                  "booked": self.interpreter_booked} if self.interpreter_type else None),
