@@ -33,7 +33,7 @@ TARGETS = (
     ("engine.cases", "_sync_work_items", "work items: select/delete/insert"),
     ("engine.store.repo", "append_event", "event: previous event + hash chain"),
     ("engine.store.repo", "append_event_row", "event: previous event + hash chain"),
-    ("engine.store.rows", "insert_event", "case row, work items, event: Core INSERT/UPDATE"),
+    ("engine.store.rows", "insert_events", "case row, work items, event: Core INSERT/UPDATE"),
     ("engine.store.rows", "write_items", "case row, work items, event: Core INSERT/UPDATE"),
     ("engine.store.rows", "write_case", "case row, work items, event: Core INSERT/UPDATE"),
     ("engine.worklist", "query", "open tasks query"),

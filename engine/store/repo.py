@@ -75,11 +75,12 @@ def append_event_row(session: Session, case: rows.CaseRow, *, type: str, at, act
                      task: str | None = None, task_id: str | None = None, data: dict | None,
                      state_digest: str | None, items: list) -> None:
     """append_event for a case read as a CaseRow (a start, a completion, a timer: engine/store/rows.py): the
-    event is inserted at once and the anchor set on the row, which its command writes last."""
+    event waits on the row with the command's other events (a completion that ends the case has two), and
+    `rows.write` inserts them in one statement before the row itself, whose anchor is set here."""
     key = audit_key(session)
     values = _next_event(session, case, case.id, key, type=type, at=at, actor=actor, task=task, task_id=task_id,
                          definition_id=case.definition_id, data=data, state_digest=state_digest)
-    rows.insert_event(session.connection(), values)
+    case.pending_events.append(values)
     _anchor(session, case, case.id, values, key, items)
 
 

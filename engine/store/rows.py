@@ -59,6 +59,10 @@ class Row:
 class CaseRow(Row):
     table = CASES
 
+    def __init__(self, values: Mapping, read: bool = True):
+        super().__init__(values, read)
+        self.pending_events: list[dict] = []  # the command's events, inserted by `write` (repo.append_event_row)
+
     def read_version(self) -> int:
         return self._read["lock_version"]
 
@@ -99,12 +103,17 @@ def _set(conn: Connection, table: Table, changes: dict, **keys):
     return conn.execute(_update(table, names), {**{"new_" + n: changes[n] for n in names}, **keys})
 
 
-def insert_event(conn: Connection, values: dict) -> None:
-    conn.execute(INSERT_EVENT, values)
+def insert_events(conn: Connection, events: list[dict]) -> None:
+    """A command's events in one statement (an executemany when there are two: a completion that ends
+    the case, or one that raised an incident)."""
+    if events:
+        conn.execute(INSERT_EVENT, events)
+        events.clear()
 
 
 def write(conn: Connection, case: CaseRow, read_items: Mapping[str, ItemRow], items: list[ItemRow]) -> None:
-    """A command's case row, then its work items (they refer to the case)."""
+    """A command's events, its case row, then its work items (they refer to the case)."""
+    insert_events(conn, case.pending_events)
     write_case(conn, case)
     write_items(conn, read_items, items)
 
@@ -133,9 +142,10 @@ def write_items(conn: Connection, read: Mapping[str, ItemRow], items: list[ItemR
     gone = [item.key() for item in read.values() if id(item) not in kept]
     if gone:
         conn.execute(DELETE_ITEMS, {"ids": gone})
+    new = [item.values() for item in items if item.is_new]
+    if new:  # a parallel split's new tasks in one statement
+        conn.execute(INSERT_ITEM, new)
     for item in items:
-        if item.is_new:
-            conn.execute(INSERT_ITEM, item.values())
-        elif changes := item.changes():
+        if not item.is_new and (changes := item.changes()):
             _set(conn, WORK_ITEMS, changes, key_id=item.key())
         item.written()
