@@ -34,6 +34,30 @@ def test_every_command_has_help_text():
                 assert child.description, f"'traject {name} {child_name}' has no help text"
 
 
+@pytest.mark.parametrize("argv", [
+    ["tasks", "--limit", "5", "--role", "klantmanager"],
+    ["--db", "sqlite:///x.db", "--user", "anna", "--json", "complete", "T1", "--data", "{}"],
+    ["--now=2026-03-01T09:00:00+01:00", "--policy", "p.toml", "audit", "verify", "--all"],
+    ["users", "add", "anna", "--role", "klantmanager", "--gemeente", "GM0363"],
+    ["assign", "T1", "T2", "--to", "bram"],
+    ["sessions", "list"],
+    ["external", "fetch", "--topic", "t", "--worker", "w"],
+])
+def test_a_command_parses_alike_with_only_its_own_parser_built(argv):
+    """The CLI builds the parser of the command on its command line only (start-up); what it parses must
+    be what the whole parser parses."""
+    assert build_parser(argv).commands.keys() == {next(t for t in argv if not t.startswith("-")
+                                                       and t not in ("sqlite:///x.db", "anna", "p.toml"))}
+    assert vars(build_parser(argv).parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--us", "anna", "tasks"], ["-h", "tasks"], ["takss"], []])
+def test_the_whole_parser_is_built_when_the_command_is_not_plain(argv):
+    """Help, an abbreviated global option, a mistyped or missing command: every command is there (a
+    mistyped one's error lists them all)."""
+    assert len(build_parser(argv).commands) == len(build_parser().commands) > 30
+
+
 def test_engine_imports_without_the_terminal_app():
     code = "import sys, engine, engine.service, engine.cli; assert 'textual' not in sys.modules, 'textual loaded'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)

@@ -21,13 +21,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    parser = build_parser()
-    problem = _undecodable_argument(sys.argv[1:] if argv is None else argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    parser = build_parser(arguments)
+    problem = _undecodable_argument(arguments)
     if problem:
         print(problem, file=sys.stderr)
         return 2
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as done:  # --help, or a bad argument (one line printed already): its exit code
         return done.code if isinstance(done.code, int) else 2
     if not getattr(args, "handler", None):

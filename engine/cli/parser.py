@@ -31,7 +31,57 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The global options before the command that take a value (see build_parser).
+_GLOBAL_VALUES = ("--db", "--user", "--now", "--policy")
+
+
+def command_named(argv: list[str]) -> str | None:
+    """The command `argv` names after the global options, or None when that is not plain to see (help, an
+    abbreviated or unknown option, no command): then the whole parser is built."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in _GLOBAL_VALUES:
+            next(tokens, None)
+        elif token == "--json" or token.startswith(tuple(name + "=" for name in _GLOBAL_VALUES)):
+            continue
+        elif token.startswith("-"):
+            return None
+        else:
+            return token
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or, given the command line, of the one command it names: building all
+    forty subparsers takes argparse about 35 ms, a seventh of a `traject tasks` (issue 14, start-up)."""
+    wanted = command_named(argv) if argv is not None else None
+    parser = _build(wanted)
+    if wanted is not None and wanted not in parser.commands:  # a mistyped command: the full list in the error
+        parser = _build(None)
+    return parser
+
+
+class _OneCommand:
+    """The subcommands' `add_parser`, building only the `wanted` one (None: all); the others get an
+    `_Unbuilt` that takes their arguments and keeps nothing."""
+
+    def __init__(self, sub, wanted: str | None):
+        self.sub, self.wanted = sub, wanted
+
+    def add_parser(self, name, **kwargs):
+        if self.wanted is not None and name != self.wanted:
+            return _Unbuilt()
+        return self.sub.add_parser(name, **kwargs)
+
+
+class _Unbuilt:
+    """Stands in for a parser, argument group or subparsers action that is not built: every call is a no-op."""
+
+    def __getattr__(self, _name):
+        return lambda *args, **kwargs: self
+
+
+def _build(wanted: str | None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="traject", description="Traject: run the participatieverklaringstraject as BPMN processes.")
     parser.add_argument("--db", help="database URL (env TRAJECT_DB; default sqlite:///traject.db)")
@@ -41,7 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="rights policy of this installation, TOML or YAML (env TRAJECT_POLICY)")
     parser.add_argument("--json", dest="global_json", action="store_true",
                         help="print JSON (also accepted after the command)")
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    parser.commands = subparsers.choices  # the commands built (all, or the one wanted)
+    sub = _OneCommand(subparsers, wanted)
 
     def command(name, handler, help_text, json_flag=True):
         p = sub.add_parser(name, help=help_text, description=help_text)
