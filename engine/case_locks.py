@@ -82,7 +82,7 @@ _LOCK_TASK = (_WITH_ITEMS.add_columns(*_FLAGS)
               .where(CASES.c.id == select(WORK_ITEMS.c.case_id).where(WORK_ITEMS.c.id == _TASK_ID).scalar_subquery())
               .with_for_update(of=CASES))
 _CLAIM_DUE = (_WITH_ITEMS.where(CASES.c.id == bindparam("case_id"), CASES.c.status == "running",
-                                CASES.c.next_timer_at < bindparam("now"))
+                                CASES.c.next_timer_at <= bindparam("now"))
               .with_for_update(of=CASES, skip_locked=True))
 # PostgreSQL, after the lock: the work items (and for a completion the flags) as they are now.
 _ITEMS_OF_CASE = (select(*_ITEM_COLUMNS).select_from(CASES.outerjoin(WORK_ITEMS, WORK_ITEMS.c.case_id == CASES.c.id))

@@ -104,7 +104,7 @@ def fire_timers(session: Session, ctx: CaseContext, case_id: str) -> bool:
     incident = _try(lambda: instances.advance(workflow, ctx.clock))
     if incident:
         workflow = _load(session, ctx, case)
-    fired = [t for t in before if t < ctx.clock()]
+    fired = [t for t in before if t <= ctx.clock()]
     if not fired and not incident:
         return False
     digest, items = _store_with_items(session, ctx, case, workflow, incident, locked.items, "timer_fired")

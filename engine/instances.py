@@ -9,7 +9,7 @@ import copy
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -69,15 +69,23 @@ def advance(workflow: BpmnWorkflow, clock: Clock) -> None:
     """Run every engine step (scripts, gateways, decisions, due timers) until the case waits, then drop
     the finished iterations of running loops (engine/pruning.py): every command, replay and catch-up
     ends here, so the live, the replayed and the restored trees stay the same."""
-    with running_on(clock):
-        try:
+    try:
+        with running_on(lambda: clock() + _JUST_AFTER):
             workflow.refresh_timers()
+        with running_on(clock):
             workflow.do_engine_steps()
-        except WorkflowException as err:
-            raise _incident(err) from err
-        except Exception as err:  # a script error outside Spiff's wrapping still must not half-apply
-            raise Incident(None, f"{type(err).__name__}: {err}") from err
+    except WorkflowException as err:
+        raise _incident(err) from err
+    except Exception as err:  # a script error outside Spiff's wrapping still must not half-apply
+        raise Incident(None, f"{type(err).__name__}: {err}") from err
     prune_finished_iterations(workflow)
+
+
+# SpiffWorkflow fires a timer only once its due time is strictly before now, so a timer due at 09:00 would
+# wait for a worker run after 09:00 (`--now 09:00 worker --once` moved nothing). Due means due: the
+# waiting timers are checked a microsecond past the clock; the engine steps after, which start new timers
+# from now, run on the clock itself.
+_JUST_AFTER = timedelta(microseconds=1)
 
 
 def complete(workflow: BpmnWorkflow, task_id: str, data: dict, clock: Clock) -> None:

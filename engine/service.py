@@ -216,7 +216,7 @@ class Engine(Guarded, ListMethods, DossierMethods, AdminMethods, IntegrationMeth
         cases, instances = _runtime()
         began, now = time.monotonic(), self.clock()
         with self.command("worker.run", Resource("timers"), write=False) as (session, who):
-            stmt = (select(Case.id).where(Case.status == "running", Case.next_timer_at < now,
+            stmt = (select(Case.id).where(Case.status == "running", Case.next_timer_at <= now,
                                           case_clause(who, "worker.run"))
                     .order_by(Case.next_timer_at))
             if case_id:

@@ -7,6 +7,7 @@ from grants import settings_for
 from conftest import TESTS
 
 LIFECYCLE = str(TESTS / "bpmn" / "lifecycle")
+TWEE = str(TESTS / "bpmn" / "tweetimers")  # timers of P1D and P1DT1H in parallel, then Task_controle
 T0 = "2026-03-02T09:00:00+01:00"
 
 
@@ -50,6 +51,19 @@ def test_case_runs_to_completion_with_timer_on_the_engine_clock(cli):
     assert case["events"][3]["at"].startswith("2026-03-16T08:01")  # the clock time, in UTC
     assert case["events"][1]["actor"] == "tester"
     assert case["events"][1]["data"]["data"]["naam"] == "Fatima el Amrani"
+
+
+def test_a_timer_fires_at_exactly_its_due_time(cli):
+    """`--now` at a timer's due time fires it; SpiffWorkflow alone waits until strictly after."""
+    cli.ok("deploy", TWEE, now=T0)
+    case_id = cli.ok("start", "tweetimers", "--gemeente", "GM0363", now=T0)["case_id"]
+    assert cli.ok("worker", "--once", now="2026-03-03T08:59:59.999999+01:00")["cases_moved"] == 0
+    assert cli.ok("worker", "--once", now="2026-03-03T09:00:00+01:00")["cases_moved"] == 1  # P1D
+    assert cli.ok("tasks", "--case", case_id) == []
+    assert [e["type"] for e in cli.ok("show", case_id)["events"]] == ["case_started", "timer_fired"]
+    assert cli.ok("worker", "--once", now="2026-03-03T10:00:00+01:00")["cases_moved"] == 1  # P1DT1H
+    assert only_task(cli, case_id)["task"] == "Task_controle"
+    assert cli.ok("audit", "verify", case_id)["cases"][0]["ok"] is True
 
 
 def test_invalid_form_data_is_refused_field_by_field_and_changes_nothing(cli):

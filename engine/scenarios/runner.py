@@ -32,7 +32,7 @@ from .model import (
     ScenarioInvalid,
     Step,
 )
-from .timeline import JUST_AFTER, ScenarioClock
+from .timeline import ScenarioClock
 
 ACTOR = "scenario"  # recorded as the actor of every command; a scenario is nobody's real work
 
@@ -138,7 +138,7 @@ class _Run:
         self.case_id: str | None = None  # the case the current step works on
         self.case_ids: list[str] = []  # the group, in order (one case unless `group: N`)
         self.sessions: dict[str, str] = {}  # scenario name -> session id
-        self._advanced: tuple | None = None  # (advance step, its target time, a timer fired) for a group
+        self._advanced: tuple | None = None  # (advance step, its target time) for a group
         self.visited: set[tuple[str, str]] = set()
 
     def execute(self) -> ScenarioResult:
@@ -253,14 +253,9 @@ class _Run:
         elif isinstance(action, Advance):
             # One move of the clock for the whole group: the first case of the step sets the target.
             if self._advanced is None or self._advanced[0] is not step:
-                self._advanced = (step, action.duration.after(self.bench.clock.now), False)
-            target = self._advanced[1]
-            self.bench.clock.set(target + JUST_AFTER)  # see JUST_AFTER: timers due at `target` fire
-            moved = self.engine.fire_due_timers(case_id=self.case_id)  # never another scenario's case
-            moved = moved or self._advanced[2]
-            self._advanced = (step, target, moved)
-            if not moved:  # once a timer fired at target + 1 µs, the clock may not go back before it
-                self.bench.clock.set(target)
+                self._advanced = (step, action.duration.after(self.bench.clock.now))
+            self.bench.clock.set(self._advanced[1])  # a timer due then fires (engine/instances.py, advance)
+            self.engine.fire_due_timers(case_id=self.case_id)  # never another scenario's case
         elif isinstance(action, Expect):
             mismatches = check(action, self.engine.show_case(self.case_id))
             if mismatches:

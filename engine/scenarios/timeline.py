@@ -10,11 +10,6 @@ _DURATION = re.compile(
     r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
     r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
 )
-# The smallest step past a moment. A timer due at exactly the new time has not fired yet for the engine
-# (SpiffWorkflow and the worker both compare with "<"); a designer who writes `advance: P14D` for a
-# 14-day term means "after those 14 days", so timers are fired this much later.
-JUST_AFTER = timedelta(microseconds=1)
-
 
 @dataclass(frozen=True)
 class Duration:
