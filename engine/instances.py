@@ -57,9 +57,10 @@ class Incident(Exception):
         self.message = message
 
 
-def new_workflow(spec, subprocess_specs, script_engine, start_data: dict) -> BpmnWorkflow:
+def new_workflow(spec, subprocess_specs, script_engine, start_data: dict, id_seed=None) -> BpmnWorkflow:
+    """A case's new workflow; `id_seed`: the task-id seed of the case being replayed (engine/task_ids.py)."""
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine)
-    task_ids.attach(workflow)
+    task_ids.attach(workflow, seed=id_seed)
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(copy.deepcopy(start_data))
     return workflow
@@ -323,8 +324,8 @@ def due_from_duration(start: datetime, duration: str | None) -> datetime | None:
 
 # -- audit replay ------------------------------------------------------------------------------------
 def ready_task_ids(workflow: BpmnWorkflow, element_id: str) -> list[str]:
-    """Ids of the ready human tasks of one BPMN element, in task-tree order. A replayed workflow has
-    new task ids, so the replay matches recorded completions by element id, equal ones in this order."""
+    """Ids of the ready human tasks of one BPMN element, in task-tree order: the replay takes the one a
+    completion recorded, or the first when its ids differ from the case's (engine/audit/replay.py)."""
     return [str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)
             if _element_id(t) == element_id]
 

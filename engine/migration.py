@@ -25,6 +25,7 @@ from .errors import InvalidInput, NotFound
 from .rights import Resource
 from .store import repo
 from .store.tables import Case, Draft, FollowUp, WorkItem
+from .task_ids import stored_seed
 
 MAX_CASES = 1000  # per command: one transaction holds every case's lock
 
@@ -121,7 +122,8 @@ class MigrationMethods:
         if target.altered:
             return refused(f"version {target.label}: {target.altered}")
         (case_history,) = history.load(session, [case.id])
-        replayer = Replayer(target.spec, target.subprocess_specs, self._script_engine_factory)
+        replayer = Replayer(target.spec, target.subprocess_specs, self._script_engine_factory,
+                            id_seed=stored_seed(case.workflow))
         for step in replay(case_history.events, replayer, effective_only=True):
             if step.status in ("diverged", "erased"):
                 event = step.event

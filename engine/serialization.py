@@ -28,6 +28,9 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         dct["traject_task_ids"] = task_ids.issued(workflow)  # so replayed commands make the same ids
+        seed = task_ids.seed_if_not_root(workflow)  # a migrated case's workflow, rebuilt by a replay
+        if seed:
+            dct["traject_task_seed"] = seed
         return dct
 
     def from_dict(self, dct, spec=None, subprocess_specs=None):
@@ -37,7 +40,8 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
-        task_ids.attach(workflow, dct.get("traject_task_ids", 0))
+        seed = dct.get("traject_task_seed")
+        task_ids.attach(workflow, dct.get("traject_task_ids", 0), _uuid(seed) if seed else None)
         return workflow
 
 

@@ -33,14 +33,32 @@ class TaskIds:
         return uuid5(self.seed, str(self.issued))
 
 
-def attach(workflow, issued: int = 0) -> None:
-    """Give a top-level workflow its id source (a new one: issued 0; a restored one: its stored count)."""
-    setattr(workflow, ATTRIBUTE, TaskIds(workflow.task_tree.id, issued))
+def attach(workflow, issued: int = 0, seed: UUID | None = None) -> None:
+    """Give a top-level workflow its id source (a new one: issued 0; a restored one: its stored count).
+    `seed`: another workflow's (a replay of a case makes the ids its first run made); else the root's id."""
+    setattr(workflow, ATTRIBUTE, TaskIds(seed or workflow.task_tree.id, issued))
 
 
 def issued(workflow) -> int:
     source = getattr(workflow, ATTRIBUTE, None)
     return source.issued if source is not None else 0
+
+
+def seed_if_not_root(workflow) -> str | None:
+    """The seed to store beside the workflow when it is not its root's id (a replayed workflow's)."""
+    source = getattr(workflow, ATTRIBUTE, None)
+    return str(source.seed) if source is not None and source.seed != workflow.task_tree.id else None
+
+
+def stored_seed(text: str | None) -> UUID | None:
+    """The id seed of a stored workflow (engine/serialization.py), None when there is none to read."""
+    import json
+
+    try:
+        stored = json.loads(text) if text else None
+        return UUID(stored.get("traject_task_seed") or stored["root"])
+    except (ValueError, TypeError, KeyError, AttributeError):  # not a workflow Traject wrote: the replay
+        return None  # falls back to taking an element's open tasks in order
 
 
 def _next_id(workflow) -> UUID:

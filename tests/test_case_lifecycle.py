@@ -2,11 +2,14 @@
 the CLI alone on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import json
+
 from grants import settings_for
 
 from conftest import TESTS
 
 LIFECYCLE = str(TESTS / "bpmn" / "lifecycle")
+GESPREKKEN = str(TESTS / "bpmn" / "gesprekken")  # a parallel multi-instance task, one per name
 TWEE = str(TESTS / "bpmn" / "tweetimers")  # timers of P1D and P1DT1H in parallel, then Task_controle
 T0 = "2026-03-02T09:00:00+01:00"
 
@@ -64,6 +67,21 @@ def test_a_timer_fires_at_exactly_its_due_time(cli):
     assert cli.ok("worker", "--once", now="2026-03-03T10:00:00+01:00")["cases_moved"] == 1  # P1DT1H
     assert only_task(cli, case_id)["task"] == "Task_controle"
     assert cli.ok("audit", "verify", case_id)["cases"][0]["ok"] is True
+
+
+def test_parallel_instances_completed_in_any_order_verify_and_replay(cli):
+    """The replay completes the very task each event recorded, not the element's first open one."""
+    cli.ok("deploy", GESPREKKEN)
+    case_id = cli.ok("start", "gesprekken", "--gemeente", "GM0363",
+                     "--data", '{"namen": ["Ahmed", "Fatima", "Ivan"]}')["case_id"]
+    tasks = cli.ok("tasks", "--case", case_id)
+    assert len(tasks) == 3
+    for task, outcome in zip(reversed(tasks), ("laatste", "middelste", "eerste"), strict=True):
+        cli.ok("complete", task["id"], "--data", json.dumps({"uitkomst": outcome}))
+    assert cli.ok("show", case_id)["status"] == "completed"
+    assert cli.ok("audit", "verify", case_id)["cases"][0]["ok"] is True
+    replayed = cli("audit", "replay", case_id)
+    assert replayed.code == 0, replayed.err
 
 
 def test_invalid_form_data_is_refused_field_by_field_and_changes_nothing(cli):

@@ -12,7 +12,7 @@ from . import case_chain, history, parallel
 from .history import Definition, Definitions
 from .listing import build_steps, describe_difference
 from .replay import Replayer, replay
-from .verify import verify_history
+from .verify import id_seed, verify_history
 from .views import CaseVerification, Finding, ReplayReport
 
 Progress = Callable[[int, int, int], None]  # (cases done, cases in total, events done)
@@ -99,8 +99,8 @@ def _replay_against(case_history, baseline_steps, target: Definition, factory):
         step = baseline.get(event.seq)
         return step.digest if step else event.state_digest
 
-    steps = list(replay(case_history.events, Replayer(target.spec, target.subprocess_specs, factory, True),
-                        expected, effective_only=True))
+    replayer = Replayer(target.spec, target.subprocess_specs, factory, True, id_seed=id_seed(case_history.case))
+    steps = list(replay(case_history.events, replayer, expected, effective_only=True))
     diverged = next((s for s in steps if s.status == "diverged"), None)
     if diverged is None:
         return steps, None

@@ -53,8 +53,11 @@ class Replayer:
     """One case in a fresh workflow, one command at a time."""
 
     def __init__(self, spec, subprocess_specs, script_engine_factory, keep_states: bool = False,
-                 resolve: Callable[[int], tuple] | None = None):
+                 resolve: Callable[[int], tuple] | None = None, id_seed=None):
         self.spec, self.subs = spec, subprocess_specs
+        # The case's task-id seed (task_ids.stored_seed): the replay then makes the very task ids the case
+        # made, so each recorded completion takes the task it names (engine/task_ids.py).
+        self.id_seed = id_seed
         self.factory = script_engine_factory
         self.keep_states = keep_states
         self.resolve = resolve  # definition id -> (spec, subprocess specs): needed for migrated cases
@@ -91,7 +94,7 @@ class Replayer:
             spec, subs = self.resolve(event.definition_id)
         except Exception as err:  # noqa: BLE001 - e.g. a deleted definition version: a finding
             raise _Diverged(f"the version the case was migrated to cannot be loaded: {err}") from None
-        rebuilt = Replayer(spec, subs, self.factory, self.keep_states)
+        rebuilt = Replayer(spec, subs, self.factory, self.keep_states, id_seed=self.id_seed)
         failed = next((s for s in replay(earlier, rebuilt, effective_only=True)
                        if s.status in ("diverged", "erased")), None)
         if failed is not None or rebuilt.workflow is None:
@@ -125,12 +128,13 @@ class Replayer:
             started = waiting.started_task_ids(self.workflow, event.task or "")
             if not started:
                 raise _Diverged(f"external task '{event.task}' is not open in the replay")
-            return lambda: waiting.complete_external(self.workflow, started[0], payload.get("data") or {}, clock)
+            task_id = _recorded(started, payload.get("task_id"))
+            return lambda: waiting.complete_external(self.workflow, task_id, payload.get("data") or {}, clock)
         ready = instances.ready_task_ids(self.workflow, event.task)
         if not ready:
             raise _Diverged(f"task '{event.task}' is not open (open: {', '.join(self.open_tasks()) or 'none'})")
-        data = payload.get("data") or {}
-        return lambda: instances.complete(self.workflow, ready[0], data, clock)
+        data, task_id = payload.get("data") or {}, _recorded(ready, payload.get("task_id"))
+        return lambda: instances.complete(self.workflow, task_id, data, clock)
 
     def _run(self, run: Callable[[], None], incident_follows: bool) -> str | None:
         try:
@@ -156,7 +160,7 @@ class Replayer:
         return instances.state_snapshot(self.workflow)["open"] if self.workflow is not None else []
 
     def _new(self, data: dict):
-        return instances.new_workflow(self.spec, self.subs, self.factory(), data)
+        return instances.new_workflow(self.spec, self.subs, self.factory(), data, self.id_seed)
 
     def _load(self, text: str):
         workflow = load_workflow(text, self.spec, self.subs)
@@ -257,3 +261,11 @@ def rolled_back(event, following) -> bool:
         return False
     data = following.data if isinstance(following.data, dict) else {}
     return data.get("command", event.type) == event.type
+
+
+def _recorded(open_ids: list[str], recorded: object) -> str:
+    """Which of an element's open tasks the recorded command took: the one with the recorded id (a replay
+    seeded with the case's task-id seed makes the same ids: three parallel instances of a multi-instance
+    task may be completed in any order), else the first (no seed to read, or a replay on another version)."""
+    return recorded if isinstance(recorded, str) and recorded in open_ids else open_ids[0]
+

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from .. import instances, snapshots
 from ..errors import NotFound
 from ..store import repo
+from ..task_ids import stored_seed
 from . import erasure
 from .chain import KEYED
 from .chain_check import check_chain
@@ -54,7 +55,7 @@ def verify_history(session: Session, history: CaseHistory, definitions: Definiti
             return found.spec, found.subprocess_specs
 
         replayer = Replayer(definition.spec, definition.subprocess_specs, script_engine_factory, keep_states,
-                            resolve)
+                            resolve, id_seed=id_seed(case))
         steps = list(replay(events, replayer))
         findings += _replay_findings(case_id, steps)
         if current is not None:
@@ -171,3 +172,9 @@ def _stored_state(case_id: str, case, definition: Definition, steps: list[Step],
 
 def _informational(steps: list[Step]) -> int:
     return sum(1 for s in steps if s.status == "info")
+
+
+def id_seed(case):
+    """The task-id seed of the case's stored workflow, for a replay that makes the same task ids."""
+    return stored_seed(getattr(case, "workflow", None)) if case is not None else None
+
