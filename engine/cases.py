@@ -10,6 +10,7 @@ leaves the workflow as it was and marks the case `error` with an incident instea
 """
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -333,4 +334,6 @@ def require_gemeente(gemeente: str) -> str:
     code = (gemeente or "").strip()
     if not code:
         raise InvalidInput("--gemeente is required (a municipality code, e.g. GM0363)")
+    if re.fullmatch(r"gm\d{4}", code, re.IGNORECASE):  # gm0363 is GM0363: grants and lists name it so
+        code = code.upper()
     return check_text(code, "--gemeente", MAX_GEMEENTE)

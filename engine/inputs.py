@@ -6,6 +6,7 @@ only in a deepcopy inside SpiffWorkflow, a year-1 clock only when it is converte
 """
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 from .errors import InvalidInput
@@ -47,6 +48,8 @@ def check_data(data: dict, what: str = "form data") -> dict:
                 stack.append((item, f"{path}.{key}" if path != what else key, depth + 1))
         elif isinstance(value, list):
             stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, float) and not math.isfinite(value):  # Python's json reads NaN and Infinity
+            raise InvalidInput(f"{path}: {value} is not a number (JSON has no NaN or Infinity)")
     return data
 
 

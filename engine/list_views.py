@@ -4,12 +4,16 @@ the read path (engine/lists.py) needs these two, not the twenty others (15 ms of
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 
 def iso_or_none(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    """ISO 8601 in UTC, as the database gives times back: a row just written (the clock's offset) and the
+    same row read again print alike."""
+    if value is None:
+        return None
+    return (value.astimezone(UTC) if value.tzinfo else value).isoformat()
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from . import worklist
 from .errors import NotFound
@@ -34,8 +34,9 @@ class ListMethods:
         task_filter = task_filter or TaskFilter(**kwargs)
         with self.command("task.list", write=False, core=True) as (conn, who):
             _check_task_filter(conn, who, task_filter)
-            items = worklist.query(conn, task_filter, visible=task_clause(who, "task.list"))
-            if who.is_restricted_only():  # outside executors see no BSN in lists
+            outside = who.is_restricted_only()  # an outside executor sees no BSN, nor finds tasks by one
+            items = worklist.query(conn, task_filter, visible=task_clause(who, "task.list"), by_bsn=not outside)
+            if outside:
                 items = [item.without_bsn() for item in items]
             return items
 
@@ -55,9 +56,8 @@ class ListMethods:
             if status:
                 stmt = stmt.where(cases.c.status == status)
             if search and search.strip():
-                text = search.strip()
-                stmt = stmt.where(or_(cases.c.person_name.ilike(f"%{text}%"), cases.c.bsn == text,
-                                      cases.c.id.startswith(text)))
+                stmt = stmt.where(worklist.search_clause(search.strip(), cases.c.person_name, cases.c.bsn,
+                                                         cases.c.id))
             return [case_summary(row, row.version) for row in conn.execute(stmt)]
 
 

@@ -29,13 +29,14 @@ class TaskFilter:
     offset: int = 0
 
 
-def query(executor, f: TaskFilter, visible=None) -> list[WorkItem]:
+def query(executor, f: TaskFilter, visible=None, by_bsn: bool = True) -> list[WorkItem]:
     """`executor`: the command's Connection or Session. `visible`: the rights clause of the acting user
-    (engine/rights/visibility.py), None inside a case command that already checked the case."""
+    (engine/rights/visibility.py), None inside a case command that already checked the case. `by_bsn`:
+    whether a search may match the BSN (not for an outside executor, who never sees one)."""
     stmt = select(work_items)  # plain rows, no ORM objects: a list is read, never changed
     if visible is not None:
         stmt = stmt.where(visible)
-    for condition in _conditions(f):
+    for condition in _conditions(f, by_bsn):
         stmt = stmt.where(condition)
     # Due date first, open tasks without one last, then oldest first: a stable order for paging.
     stmt = stmt.order_by(_item.due_at.is_(None), _item.due_at, _item.created_at, _item.id)
@@ -44,7 +45,7 @@ def query(executor, f: TaskFilter, visible=None) -> list[WorkItem]:
     return [to_view(row) for row in connection_of(executor).execute(stmt)]
 
 
-def _conditions(f: TaskFilter) -> Iterable:
+def _conditions(f: TaskFilter, by_bsn: bool = True) -> Iterable:
     if f.case_id:
         yield _item.case_id == f.case_id
     if f.gemeente:
@@ -63,8 +64,16 @@ def _conditions(f: TaskFilter) -> Iterable:
         yield ~exists().where(and_(_follow_up.task_id == _item.id, _follow_up.user == f.assignee,
                                    _follow_up.until > f.waiting_until))
     if f.search:
-        text = f.search.strip()
-        yield or_(_item.person_name.ilike(f"%{text}%"), _item.bsn == text, _item.case_id.startswith(text))
+        yield search_clause(f.search.strip(), _item.person_name, _item.bsn if by_bsn else None, _item.case_id)
+
+
+def search_clause(text: str, name, bsn, case_id):
+    """Part of the person's name, the whole BSN (when `bsn` is a column) or the start of the case id;
+    `%` and `_` in the text are themselves, not LIKE wildcards."""
+    terms = [name.icontains(text, autoescape=True), case_id.startswith(text, autoescape=True)]
+    if bsn is not None:
+        terms.append(bsn == text)
+    return or_(*terms)
 
 
 def in_list_order(rows) -> list:

@@ -93,7 +93,7 @@ def test_a_value_longer_than_its_column(cli):
 @pytest.mark.parametrize(("url", "fragment"), [
     ("foo://x", "is not a database URL Traject can open"),
     ("postgresql+nodriver://x/y", "is not a database URL Traject can open"),
-    ("", "is not a database URL Traject can open"),
+    ("", "--db: empty"),
     ("sqlite:////nonexistent-folder/sub/x.db", "cannot open the database"),
     ("postgresql+psycopg://traject:geheim@127.0.0.1:1/x", "cannot open the database"),
 ])

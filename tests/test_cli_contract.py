@@ -1,6 +1,7 @@
 """The command-line contract of DESIGN.md: help, JSON keys, exit codes, no tracebacks, import hygiene."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -80,6 +81,47 @@ def test_json_keys_of_the_contract(cli):
     assert set(shown["events"][0]) >= {"seq", "type", "task", "actor", "at", "data"}
     done = cli.ok("complete", task["id"], "--data", '{"naam": "Sanne de Vries"}')
     assert set(done) >= {"case_id", "status", "open_tasks"}
+
+
+def test_a_completion_prints_its_open_tasks_as_the_task_list_does(cli):
+    """`complete --json` masks the BSN and gives times in UTC, like `tasks --json` for the same tasks."""
+    cli.ok("deploy", LIFECYCLE)
+    case_id = cli.ok("start", "aanvraag", "--gemeente", "gm0363", "--data", '{"leeftijd": 40, "bsn": "123456782"}',
+                     now="2026-03-02T09:00:00+01:00")["case_id"]
+    intake = cli.ok("tasks", "--case", case_id)[0]
+    assert intake["gemeente"] == "GM0363"  # a lowercase code is the same gemeente
+    done = cli.ok("complete", intake["id"], "--data", '{"naam": "Sanne de Vries"}', now="2026-03-02T10:00:00+01:00")
+    assert done["open_tasks"] and done["open_tasks"] == cli.ok("tasks", "--case", case_id)
+    assert done["open_tasks"][0]["bsn"] == "******782"
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(cli, constant):
+    cli.ok("deploy", LIFECYCLE)
+    result = cli("start", "aanvraag", "--gemeente", "GM0363", "--data", f'{{"leeftijd": {constant}}}')
+    assert result.code == 2 and f"{constant} is not a JSON value" in result.err
+    assert cli.ok("cases") == []
+
+
+def test_a_search_takes_percent_and_underscore_as_themselves(cli):
+    cli.ok("deploy", LIFECYCLE)
+    for name in ("Samira Bakker", "100% Jansen"):
+        cli.ok("start", "aanvraag", "--gemeente", "GM0363", "--data", json.dumps({"leeftijd": 30, "naam": name}))
+    assert [c["person_name"] for c in cli.ok("cases", "--search", "%")] == ["100% Jansen"]
+    assert cli.ok("cases", "--search", "S_mira") == []
+
+
+def test_empty_global_options_are_refused(cli):
+    for option in ("--user", "--now", "--db"):
+        result = cli(option, " ", "tasks")
+        assert result.code == 2 and f"{option}: empty" in result.err
+
+
+def test_deploy_json_lists_the_problems_as_validate_does(cli):
+    path = str(BROKEN / "task_outside_lane.bpmn")
+    result = cli("deploy", path, "--json")
+    assert result.code == 1 and result.json == cli("validate", path, "--json").json
+    assert result.json[0]["element_id"] == "Task_zonder_lane"
 
 
 def test_json_flag_is_accepted_before_the_command(cli):

@@ -56,9 +56,13 @@ def _main(argv: list[str] | None) -> int:
 def _settings(args):
     from pathlib import Path
 
+    from ..errors import InvalidInput
     from ..inputs import MAX_NAME, check_text, parse_clock
     from ..settings import Settings
 
+    for option in ("db", "user", "now", "policy"):  # given but empty: a mistake, not "use the default"
+        if getattr(args, option) is not None and not getattr(args, option).strip():
+            raise InvalidInput(f"--{option}: empty; leave the option out for the default")
     now = parse_clock(args.now) if args.now else None
     policy = Path(args.policy) if args.policy else None
     settings = Settings.from_env(os.environ, db_url=args.db, user=args.user, now=now, policy_path=policy)

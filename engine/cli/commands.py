@@ -46,8 +46,11 @@ def _data(text: str | None) -> dict:
             line = raw.count(b"\n", 0, err.start) + 1
             raise InvalidInput(f"{source}: line {line}: not UTF-8 text (byte 0x{raw[err.start]:02x}); "
                                "save the file as UTF-8") from None
+    def not_json(constant: str):  # Python's json would read NaN, Infinity and -Infinity as numbers
+        raise InvalidInput(f"{source}: not valid JSON ({constant} is not a JSON value)")
+
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=not_json)
     except json.JSONDecodeError as err:
         raise InvalidInput(f"{source}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
     except RecursionError:  # the decoder recurses per level: a few thousand '[' are enough
@@ -63,15 +66,10 @@ def validate(args, settings) -> int:
     problems = _engine(settings).validate(args.paths)
     files = collect(args.paths, settings.max_model_bytes)
     errors = [p for p in problems if not p.is_note]
-    if args.json:
-        print_json([{"path": p.path, "line": p.line, "element_id": p.element_id, "message": p.message,
-                     "severity": p.severity} for p in problems])
-    else:
-        for problem in problems:
-            print(problem)
-        if not errors:
-            notes = f" ({len(problems)} note(s))" if problems else ""
-            print(f"{len(files)} file(s) checked: no problems{notes}", file=sys.stderr)
+    _print_problems(problems, args.json)
+    if not args.json and not errors:
+        notes = f" ({len(problems)} note(s))" if problems else ""
+        print(f"{len(files)} file(s) checked: no problems{notes}", file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -81,8 +79,7 @@ def deploy(args, settings) -> int:
     try:
         results = _engine(settings).deploy(args.paths)
     except DefinitionInvalid as err:
-        for problem in err.problems:
-            print(problem)
+        _print_problems(err.problems, args.json)
         errors = [p for p in err.problems if not p.is_note]
         print(f"nothing deployed: {len(errors)} problem(s)", file=sys.stderr)
         return 1
@@ -94,6 +91,16 @@ def deploy(args, settings) -> int:
         print_table(["process", "version", "changed"],
                     [(r.process_id, r.version, "yes" if r.changed else "no") for r in results])
     return 0
+
+
+def _print_problems(problems, as_json: bool) -> None:
+    """`path:line: element-id: message` per problem, or with --json a list of them as objects."""
+    if as_json:
+        print_json([{"path": p.path, "line": p.line, "element_id": p.element_id, "message": p.message,
+                     "severity": p.severity} for p in problems])
+    else:
+        for problem in problems:
+            print(problem)
 
 
 def processes(args, settings) -> int:
@@ -146,7 +153,7 @@ def form(args, settings) -> int:
 def complete(args, settings) -> int:
     result = _engine(settings).complete_task(args.task_id, _data(args.data))
     if args.json:
-        print_json(result.to_json())
+        print_json({**result.to_json(), "open_tasks": masked([t.to_json() for t in result.open_tasks])})
     elif result.incident:
         print(f"case {result.case_id}: incident at '{result.incident.task}': {result.incident.message}",
               file=sys.stderr)
