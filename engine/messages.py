@@ -68,8 +68,9 @@ def deliver_to(session: Session, ctx: cases.CaseContext, receiver: Receiver, mes
                correlate: dict[str, str]) -> Case:
     case = repo.case_for_update(session, receiver.case_id)
     workflow = cases.load_for_reading(session, ctx, case)
-    element = next((w.element for w in waiting.message_waits(workflow) if w.task_id == receiver.task_id), None)
-    incident = cases._try(lambda: waiting.deliver(workflow, receiver.task_id, data, ctx.clock))
+    element = next((w.element for w in waiting.message_waits(workflow)
+                    if w.task_id == receiver.task_id and w.message == message), None)
+    incident = cases._try(lambda: waiting.deliver(workflow, receiver.task_id, data, ctx.clock, message))
     if incident:
         workflow = cases.load_for_reading(session, ctx, case)
     digest = cases._store(session, ctx, case, workflow, incident)
@@ -102,7 +103,7 @@ def start_by_message(session: Session, ctx: cases.CaseContext, definition: Defin
         if wait is None:
             raise instances.Incident(None, f"the process does not wait for message '{message}' at its start")
         element = wait.element
-        waiting.deliver(workflow, wait.task_id, data, ctx.clock)
+        waiting.deliver(workflow, wait.task_id, data, ctx.clock, message)
 
     incident = cases._try(run)
     if incident:

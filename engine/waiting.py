@@ -15,6 +15,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
@@ -57,31 +58,46 @@ def kinds_of(workflow) -> tuple[bool, bool]:
     if found is None:
         specs = [spec, *(s for s in (workflow.subprocess_specs or {}).values() if s is not None)]
         task_specs = [t for s in specs for t in s.task_specs.values()]
-        found = (any(isinstance(getattr(t, "event_definition", None), MessageEventDefinition) for t in task_specs),
+        found = (any(_catches_messages(getattr(t, "event_definition", None)) for t in task_specs),
                  any(isinstance(t, ExternalServiceTask) for t in task_specs))
         with _KINDS_LOCK:
             _KINDS[spec] = found
     return found
 
 
+def _catches_messages(definition) -> bool:
+    if isinstance(definition, MultipleEventDefinition):  # an event-based gateway's
+        return any(isinstance(d, MessageEventDefinition) for d in definition.event_definitions)
+    return isinstance(definition, MessageEventDefinition)
+
+
 def _element(task) -> str:
     return task.task_spec.bpmn_id or task.task_spec.name
 
 
-def _message_definition(task) -> MessageEventDefinition | None:
+def _message_definitions(task) -> list[MessageEventDefinition]:
+    """The messages a waiting task catches: its own, or, for an event-based gateway (or an event with
+    several definitions), each message among its MultipleEventDefinition's."""
     definition = getattr(task.task_spec, "event_definition", None)
-    return definition if isinstance(definition, MessageEventDefinition) else None
+    if isinstance(definition, MessageEventDefinition):
+        return [definition]
+    if isinstance(definition, MultipleEventDefinition):
+        return [d for d in definition.event_definitions if isinstance(d, MessageEventDefinition)]
+    return []
+
+
+def _message_definition(task, message: str | None = None) -> MessageEventDefinition | None:
+    """The message definition of `task` named `message` (None: its first)."""
+    return next((d for d in _message_definitions(task) if message is None or d.name == message), None)
 
 
 def message_waits(workflow) -> list[MessageWait]:
     waits = []
     for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = _message_definition(task)
-        if definition is None:
-            continue
-        broadcast = str(properties_of(task.task_spec).get("broadcast", "")).lower() == "true"
-        waits.append(MessageWait(str(task.id), _element(task), definition.name,
-                                 _correlation(workflow, definition, task.data), broadcast))
+        for definition in _message_definitions(task):
+            broadcast = str(properties_of(task.task_spec).get("broadcast", "")).lower() == "true"
+            waits.append(MessageWait(str(task.id), _element(task), definition.name,
+                                     _correlation(workflow, definition, task.data), broadcast))
     return waits
 
 
@@ -104,10 +120,11 @@ def _correlation(workflow, definition: MessageEventDefinition, data: dict) -> di
     return values
 
 
-def deliver(workflow, task_id: str, data: dict, clock: Clock) -> None:
-    """Deliver a message with `data` to the waiting task `task_id`, then run until the case waits."""
+def deliver(workflow, task_id: str, data: dict, clock: Clock, message: str | None = None) -> None:
+    """Deliver a message with `data` to the waiting task `task_id`, then run until the case waits.
+    `message`: which one, when the task waits for several (an event-based gateway)."""
     task = workflow.get_task_from_id(UUID(task_id))
-    definition = _message_definition(task) if task is not None else None
+    definition = _message_definition(task, message) if task is not None else None
     if definition is None or task.state != TaskState.WAITING:
         raise LookupError(task_id)
     with running_on(clock):
@@ -140,9 +157,10 @@ def wait_details(workflow, task_id: str) -> tuple[dict, dict] | None:
     return dict(properties_of(task.task_spec)), task.data
 
 
-def waiting_task_ids(workflow, element: str) -> list[str]:
-    """Message waits of one BPMN element (the audit replay matches recorded deliveries by element)."""
-    return [w.task_id for w in message_waits(workflow) if w.element == element]
+def waiting_task_ids(workflow, element: str, message: str | None = None) -> list[str]:
+    """Message waits of one BPMN element (the audit replay matches recorded deliveries by element), for
+    `message` when the history names it."""
+    return [w.task_id for w in message_waits(workflow) if w.element == element and message in (None, w.message)]
 
 
 # -- external tasks ------------------------------------------------------------------------------
@@ -182,11 +200,13 @@ def waiting_for(workflow) -> list[str]:
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
         where = f" at {_element(task)}"
-        if isinstance(definition, MessageEventDefinition):
-            lines.append(f"message '{definition.name}'{where}")
-        elif isinstance(definition, SignalEventDefinition):
-            lines.append(f"signal '{definition.name}'{where}")
-        elif isinstance(definition, TimerEventDefinition):
-            lines.append(f"timer{where}")
+        either = getattr(definition, "event_definitions", None) if isinstance(definition, MultipleEventDefinition) else None
+        for one in either or [definition]:  # an event-based gateway waits for the first of several
+            if isinstance(one, MessageEventDefinition):
+                lines.append(f"message '{one.name}'{where}")
+            elif isinstance(one, SignalEventDefinition):
+                lines.append(f"signal '{one.name}'{where}")
+            elif isinstance(one, TimerEventDefinition):
+                lines.append(f"timer{where}")
     lines += [f"external task on topic '{t.topic}' at {t.element}" for t in external_tasks(workflow)]
     return lines

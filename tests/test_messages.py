@@ -136,3 +136,27 @@ def test_a_case_started_by_a_message_deleted_as_a_whole_is_found_by_verify(cli):
         sql(cli.db_url, f"DELETE FROM {table} WHERE {column} = :c", c=first)
     result = cli("audit", "verify", "--all")
     assert result.code == 1 and first in result.out and "the whole case was deleted" in result.out
+
+
+ANTWOORD = TESTS / "bpmn" / "antwoord"  # an event-based gateway: a message or ten days, whichever is first
+
+
+def test_an_event_based_gateway_takes_the_message_that_comes_first(cli):
+    cli.ok("deploy", str(ANTWOORD))
+    case_id = cli.ok("start", "antwoord", "--gemeente", "GM0363", now=NOW)["case_id"]
+    assert "message 'antwoord_ontvangen' at Gw_race" in cli.ok("show", case_id)["waiting_for"]
+    cli.ok("message", "antwoord_ontvangen", "--case", case_id, "--data", '{"antwoord": "ja"}',
+           now="2026-03-05T09:00:00+01:00")
+    shown = cli.ok("show", case_id)
+    assert [t["task"] for t in shown["open_tasks"]] == ["Task_verwerken"] and shown["data"]["antwoord"] == "ja"
+    assert cli.ok("worker", "--once", now="2026-03-20T09:00:00+01:00")["cases_moved"] == 0  # the timer is gone
+    assert cli.ok("audit", "verify", case_id)["cases"][0]["ok"] is True
+
+
+def test_an_event_based_gateway_takes_the_timer_when_no_message_came(cli):
+    cli.ok("deploy", str(ANTWOORD))
+    case_id = cli.ok("start", "antwoord", "--gemeente", "GM0363", now=NOW)["case_id"]
+    assert cli.ok("worker", "--once", now="2026-03-12T09:00:00+01:00")["cases_moved"] == 1
+    assert [t["task"] for t in cli.ok("show", case_id)["open_tasks"]] == ["Task_herinneren"]
+    late = cli("message", "antwoord_ontvangen", "--case", case_id, now="2026-03-13T09:00:00+01:00")
+    assert late.code == 2 and "not waiting" in late.err

@@ -109,21 +109,21 @@ class Replayer:
 
         def by_message():  # started by `traject message`: the start event received the data
             instances.advance(self.workflow, clock)
-            self._deliver(payload.get("element"), payload.get("data") or {}, clock)()
+            self._deliver(payload.get("element"), payload.get("data") or {}, clock, payload.get("message"))()
 
         return by_message
 
-    def _deliver(self, element: str | None, data: dict, clock) -> Callable[[], None]:
-        ready = waiting.waiting_task_ids(self.workflow, element or "")
+    def _deliver(self, element: str | None, data: dict, clock, message: str | None) -> Callable[[], None]:
+        ready = waiting.waiting_task_ids(self.workflow, element or "", message)
         if not ready:
             raise _Diverged(f"nothing waits for the message at '{element}' in the replay")
-        return lambda: waiting.deliver(self.workflow, ready[0], data, clock)
+        return lambda: waiting.deliver(self.workflow, ready[0], data, clock, message)
 
     def _command(self, event, payload: dict, clock) -> Callable[[], None]:
         if event.type in ADVANCING:
             return lambda: instances.advance(self.workflow, clock)
         if event.type == "message_received":
-            return self._deliver(payload.get("element"), payload.get("data") or {}, clock)
+            return self._deliver(payload.get("element"), payload.get("data") or {}, clock, payload.get("message"))
         if event.type == "external_task_completed":
             started = waiting.started_task_ids(self.workflow, event.task or "")
             if not started:
