@@ -207,3 +207,16 @@ def test_duplicate_process_ids_across_files(tmp_path):
         shutil.copy(GOOD / "vervolg.bpmn", tmp_path / name)
     problems = validate(tmp_path)
     assert any("Duplicate process ID: vervolg" in p.message and p.path.endswith("b.bpmn") for p in problems)
+
+
+def test_what_spiffworkflow_runs_otherwise_than_bpmn_is_a_note_at_its_element():
+    """engine/validation/limits.py: each note measured on raw SpiffWorkflow 3.2 (notes: the model runs)."""
+    path = CORPUS / "limits" / "spiff_limits.bpmn"
+    found = {p.element_id: p for p in validate(path) if "SpiffWorkflow 3.2" in p.message}
+    assert set(found) == {"Start_intrek", "Start_termijn", "Bnd_dag", "Bnd_adres"}
+    assert all(p.is_note for p in found.values())
+    assert "never starts it" in found["Start_intrek"].message
+    assert "does not cancel the open tasks" in found["Start_termijn"].message
+    assert "cancelled when 'Task_brief' completes" in found["Bnd_dag"].message
+    assert "catches its message once" in found["Bnd_adres"].message
+    assert found["Bnd_dag"].line == line_of(path, 'id="Bnd_dag"')

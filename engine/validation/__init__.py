@@ -19,6 +19,7 @@ from .foreign import bundle_problems, foreign_problems
 from .forms import form_problems
 from .lanes import lane_problems
 from .legal import legal_problems
+from .limits import limit_notes
 from .messages import message_problems
 from .names import name_problems
 from .privacy import category_term_problems, privacy_problems
@@ -33,7 +34,7 @@ __all__ = ["Problem", "validate_files"]
 _PER_DOCUMENT: tuple[Callable[[Document], list[Problem]], ...] = (
     xsd_problems, structure_problems, lane_problems, expression_problems, timer_problems, dmn_problems,
     diagram_problems,
-    foreign_problems, privacy_problems,
+    foreign_problems, privacy_problems, limit_notes,
 )
 
 
