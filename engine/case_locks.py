@@ -16,7 +16,7 @@ from .errors import Conflict, NotFound
 from .store import repo, rows
 from .store.rows import CASES, WORK_ITEMS
 from .store.schema import drafts, follow_ups
-from .store.tables import WorkItem
+from .store.tables import ClosedTask, WorkItem
 
 
 @dataclass
@@ -97,4 +97,7 @@ def work_item(session: Session, task_id: str) -> WorkItem:
         return item
     if repo.task_was_completed(session, task_id):
         raise Conflict(f"task {task_id} is no longer open (already completed)")
+    if session.get(ClosedTask, task_id) is not None:
+        raise Conflict(f"task {task_id} is no longer open (a timer, a message or another path of the process "
+                       "closed it, or the case was cancelled)")
     raise NotFound(f"task '{task_id}' does not exist")

@@ -84,7 +84,7 @@ def complete_task(session: Session, ctx: CaseContext, locked: LockedTask, task_i
     payload = {"task_id": task_id, "data": data}
     _record(session, ctx, case, workflow, digest, "task_completed", payload, task=element, task_id=task_id,
             incident=incident, items=synced)
-    rows.write(session.connection(), case, items, synced)
+    rows.write(session.connection(), case, items, synced, completed=task_id)
     return case
 
 
@@ -267,6 +267,7 @@ def _sync_work_items(session: Session, case: Case, human: list, now: datetime,
     if existing is None:
         existing = {w.id: w for w in session.scalars(select(WorkItem).where(WorkItem.case_id == case.id))}
     finished = [item for item_id, item in existing.items() if item_id not in ready]
+    left = [item.id for item in finished]  # tasks that leave the worklist (rows reused or deleted)
     items = []
     for task_id, task in ready.items():
         item = existing.get(task_id)
@@ -286,10 +287,12 @@ def _sync_work_items(session: Session, case: Case, human: list, now: datetime,
         item.role, item.form, item.ui_form, item.stage = task.role, task.form, task.ui_form, task.stage
         item.person_name, item.bsn = case.person_name, case.bsn
         items.append(item)
-    if not isinstance(case, rows.CaseRow):  # a CaseRow's finished rows are deleted by rows.write_items
+    if not isinstance(case, rows.CaseRow):  # a CaseRow's are deleted and recorded by rows.write_items
         for item in finished:
             session.delete(item)
+        repo.close_tasks(session, case.id, left, now)
     return items
+
 
 
 def _person(data: dict) -> tuple[str | None, str | None]:

@@ -147,6 +147,7 @@ class CaseworkMethods:
         from sqlalchemy import func
 
         from .store.tables import (
+            ClosedTask,
             DefinitionVersion,
             Draft,
             Event,
@@ -160,8 +161,8 @@ class CaseworkMethods:
 
         with self.command("demo.seed", Resource("this database"), audit="demo.seed") as (session, who):
             count = session.scalar(select(func.count()).select_from(Case)) or 0
-            tables = (Draft, FollowUp, MessageWait, ServiceItem, WorkItem, SessionParticipant, GroupSession, Event,
-                      Case, DefinitionVersion)  # children before parents: the foreign keys hold on PostgreSQL
+            tables = (Draft, FollowUp, MessageWait, ServiceItem, WorkItem, ClosedTask, SessionParticipant,
+                      GroupSession, Event, Case, DefinitionVersion)  # children before parents: the foreign keys hold on PostgreSQL
             for table in tables:
                 session.execute(delete(table))
             # The case chain (engine/audit/case_chain.py) starts again: its head named a deleted case.

@@ -9,7 +9,7 @@ command event for the replay (`incident_resolved`, or `retry_failed` followed by
 """
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from .errors import InvalidInput, NotFound, ScriptError
 from .rights import Resource
@@ -66,8 +66,10 @@ def _cancel(session, case: Case, now, actor: str, reason: str) -> None:
     previous = case.status
     last = repo.last_event(session, case.id)
     case.status, case.next_timer_at, case.incident, case.updated_at = "cancelled", None, None, now
+    open_tasks = list(session.scalars(select(WorkItem.id).where(WorkItem.case_id == case.id)))
     for table in (WorkItem, MessageWait, ServiceItem):  # nothing of it is open any more
         session.execute(delete(table).where(table.case_id == case.id))
+    repo.close_tasks(session, case.id, open_tasks, now)  # `complete` on one of them: no longer open
     session.flush()
     # Information for the replay, like incident_raised: the workflow did not change, so its digest
     # is that of the last event.

@@ -9,6 +9,7 @@ from grants import settings_for
 from conftest import TESTS
 
 LIFECYCLE = str(TESTS / "bpmn" / "lifecycle")
+BELRONDE = str(TESTS / "bpmn" / "belronde")  # an interrupting boundary timer of a day on Task_bellen
 GESPREKKEN = str(TESTS / "bpmn" / "gesprekken")  # a parallel multi-instance task, one per name
 TWEE = str(TESTS / "bpmn" / "tweetimers")  # timers of P1D and P1DT1H in parallel, then Task_controle
 T0 = "2026-03-02T09:00:00+01:00"
@@ -82,6 +83,23 @@ def test_parallel_instances_completed_in_any_order_verify_and_replay(cli):
     assert cli.ok("audit", "verify", case_id)["cases"][0]["ok"] is True
     replayed = cli("audit", "replay", case_id)
     assert replayed.code == 0, replayed.err
+
+
+def test_a_task_a_timer_took_away_is_no_longer_open_not_unknown(cli):
+    """Exit 3 (conflict), as for a task someone else completed: the caseworker submitted too late."""
+    cli.ok("deploy", BELRONDE, now=T0)
+    case_id = cli.ok("start", "belronde", "--gemeente", "GM0363", now=T0)["case_id"]
+    bellen = only_task(cli, case_id)
+    assert cli.ok("worker", "--once", now="2026-03-03T09:00:00+01:00")["cases_moved"] == 1
+    escaleren = only_task(cli, case_id)
+    assert escaleren["task"] == "Task_escaleren"
+    late = cli("complete", bellen["id"], now="2026-03-03T09:05:00+01:00")
+    assert late.code == 3 and "no longer open" in late.err, late.err
+    assert cli("form", bellen["id"]).code == 3
+    cli.ok("cancel", case_id, "--reason", "verhuisd", now="2026-03-03T09:10:00+01:00")
+    assert cli("complete", escaleren["id"], now="2026-03-03T09:15:00+01:00").code == 3
+    assert cli("complete", "00000000-0000-0000-0000-000000000000").code == 2  # never a task: unknown
+    assert cli.ok("audit", "verify", case_id)["cases"][0]["ok"] is True
 
 
 def test_invalid_form_data_is_refused_field_by_field_and_changes_nothing(cli):

@@ -8,7 +8,7 @@ from .. import changes
 from ..audit import chain, rowhash
 from ..errors import ClockBehind, NotFound
 from . import rows
-from .tables import Case, DefinitionVersion, Event, Installation, WorkItem
+from .tables import Case, ClosedTask, DefinitionVersion, Event, Installation, WorkItem
 
 AUDIT_KEY = "audit_key"
 
@@ -156,6 +156,12 @@ def _anchor(session: Session, case, case_id: str, event: dict, key: bytes | None
     if key is not None:
         case.row_hash = rowhash.row_hash(key, case, items)
     changes.publish(session, case_id, case.gemeente)  # open apps refresh at commit (engine/changes.py)
+
+
+def close_tasks(session: Session, case_id: str, task_ids: list[str], now) -> None:
+    """Record tasks that left the worklist without a completion (schema.closed_tasks), written at the
+    command's flush with the rest; a CaseRow command writes its own (rows.write_items)."""
+    session.add_all(ClosedTask(task_id=t, case_id=case_id, closed_at=now) for t in task_ids)
 
 
 def task_was_completed(session: Session, task_id: str) -> bool:

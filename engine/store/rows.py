@@ -22,6 +22,7 @@ from . import schema
 CASES: Table = schema.cases
 WORK_ITEMS: Table = schema.work_items
 EVENTS: Table = schema.events
+CLOSED: Table = schema.closed_tasks
 
 
 class Row:
@@ -83,6 +84,7 @@ INSERT_EVENT = insert(EVENTS)
 INSERT_CASE = insert(CASES)
 INSERT_ITEM = insert(WORK_ITEMS)
 DELETE_ITEMS = delete(WORK_ITEMS).where(WORK_ITEMS.c.id.in_(bindparam("ids", expanding=True)))
+INSERT_CLOSED = insert(CLOSED)
 _updates: dict[tuple[str, tuple[str, ...]], object] = {}
 
 
@@ -111,11 +113,13 @@ def insert_events(conn: Connection, events: list[dict]) -> None:
         events.clear()
 
 
-def write(conn: Connection, case: CaseRow, read_items: Mapping[str, ItemRow], items: list[ItemRow]) -> None:
-    """A command's events, its case row, then its work items (they refer to the case)."""
+def write(conn: Connection, case: CaseRow, read_items: Mapping[str, ItemRow], items: list[ItemRow],
+          completed: str | None = None) -> None:
+    """A command's events, its case row, then its work items (they refer to the case). `completed`: the
+    task this command completed (its event says so); any other task that left is recorded as closed."""
     insert_events(conn, case.pending_events)
     write_case(conn, case)
-    write_items(conn, read_items, items)
+    write_items(conn, read_items, items, closed_at=case.updated_at, completed=completed)
 
 
 def write_case(conn: Connection, case: CaseRow) -> None:
@@ -136,12 +140,20 @@ def write_case(conn: Connection, case: CaseRow) -> None:
     case.written()
 
 
-def write_items(conn: Connection, read: Mapping[str, ItemRow], items: list[ItemRow]) -> None:
-    """Make the stored work items of a case `items`: `read` is what was read under the lock."""
+def write_items(conn: Connection, read: Mapping[str, ItemRow], items: list[ItemRow], closed_at=None,
+                completed: str | None = None) -> None:
+    """Make the stored work items of a case `items`: `read` is what was read under the lock. With
+    `closed_at`, the tasks that left other than `completed` go to closed_tasks."""
     kept = {id(item) for item in items}
-    gone = [item.key() for item in read.values() if id(item) not in kept]
+    gone = [item for item in read.values() if id(item) not in kept]
     if gone:
-        conn.execute(DELETE_ITEMS, {"ids": gone})
+        conn.execute(DELETE_ITEMS, {"ids": [item.key() for item in gone]})
+    # Left the worklist: a deleted row's task, and the task of a row reused for the next one (its id changed).
+    left = [item for item in read.values() if id(item) not in kept or item.id != item.key()]
+    closed = [{"task_id": item.key(), "case_id": item.case_id, "closed_at": closed_at}
+              for item in left if item.key() != completed]
+    if closed_at is not None and closed:
+        conn.execute(INSERT_CLOSED, closed)
     new = [item.values() for item in items if item.is_new]
     if new:  # a parallel split's new tasks in one statement
         conn.execute(INSERT_ITEM, new)

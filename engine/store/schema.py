@@ -146,6 +146,16 @@ work_items = Table(
     Index("ix_work_items_mine", "assignee", text("(due_at IS NULL)"), "due_at", "created_at", "id"),
 )
 
+# A task that left the worklist without being completed: a timer or a message took it, a gateway or an
+# end event cancelled it, the case was cancelled. So `complete` on it is a conflict ("no longer open",
+# exit 3), not an unknown id; a completed task is known by its task_completed event instead.
+closed_tasks = Table(
+    "closed_tasks", metadata,
+    Column("task_id", String(36), primary_key=True),
+    _required("case_id", String(36), ForeignKey("cases.id"), index=True),
+    _required("closed_at", UTCDateTime()),
+)
+
 # A task of a running case waiting for a message; one row per correlation value (key NULL when the
 # message has none), so `traject message` finds its receivers in SQL.
 message_waits = Table(

@@ -33,6 +33,12 @@ class WorkItem(Base):
     __table__ = schema.work_items
 
 
+class ClosedTask(Base):
+    """A task that left the worklist without being completed (see schema.closed_tasks)."""
+
+    __table__ = schema.closed_tasks
+
+
 class MessageWait(Base):
     """A task of a running case waiting for a message (one row per correlation value)."""
 
