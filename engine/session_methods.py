@@ -47,7 +47,7 @@ class SessionMethods:
             require_any(who, "session.view", f"session {session_id}", row.executor, sessions.gemeenten_of(row))
             within = participant_clause(who, "session.view", row.executor, SessionParticipant.gemeente)
             seats = sessions.seat_counts(db, [row.id]).get(row.id, 0)
-            return sessions.view(row, seats, sessions.participant_views(db, row, within))
+            return sessions.view(row, seats, _without_bsn(who, sessions.participant_views(db, row, within)))
 
     def enrol_in_session(self, session_id: str, case_ids: Sequence[str],
                          actor: str | None = None) -> SessionOutcome:
@@ -90,6 +90,9 @@ class SessionMethods:
             row = sessions.get(db, session_id, lock=True)
             if row.status == sessions.CANCELLED:
                 raise InvalidInput(f"session {row.id} is cancelled: no attendance to register")
+            if row.starts_at > self.clock():  # it would count as held, its participants as done
+                raise InvalidInput(f"session {row.id} has not taken place yet (it starts "
+                                   f"{row.starts_at.isoformat(timespec='minutes')}): register attendance afterwards")
             if row.kind != "ceremonie" and "geweigerd" in outcomes.values():
                 raise InvalidInput("--refused is for a ceremonie (came, did not sign); a workshop has "
                                    "--present, --absent and --excused")
@@ -167,9 +170,10 @@ class SessionMethods:
             orgs = {executor_of(g) for g in who.grants_with("session.plan")}
             executors = None if None in orgs else frozenset(orgs)
             if session_id is None:
-                return sessions.candidates(db, ctx, within, kind, language, gemeente, executors)
+                return _without_bsn(who, sessions.candidates(db, ctx, within, kind, language, gemeente, executors))
             row = sessions.get(db, session_id)
-            return sessions.candidates(db, ctx, within, row.kind, language, gemeente, executors, session=row)
+            return _without_bsn(who, sessions.candidates(db, ctx, within, row.kind, language, gemeente, executors,
+                                                         session=row))
 
     # -- helpers -----------------------------------------------------------------------------
     def _fitting(self, db, ctx, who, row, case_id: str):
@@ -207,3 +211,14 @@ class SessionMethods:
         return list(db.scalars(select(SessionParticipant).where(SessionParticipant.session_id == session_id,
                                                                 SessionParticipant.status == sessions.ENROLLED)
                                .order_by(SessionParticipant.id)))
+
+
+def _without_bsn(who, views):
+    """Participants or candidates as `who` may see them: an outside executor sees no BSN (as in its
+    worklist), only the name."""
+    if not who.is_restricted_only():
+        return views
+    from dataclasses import replace
+
+    return type(views)(replace(v, bsn=None) for v in views)
+

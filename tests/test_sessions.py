@@ -9,6 +9,7 @@ from conftest import TESTS
 
 GROEPSWERK = TESTS / "bpmn" / "sessies"
 NOW = "2026-03-02T09:00:00+01:00"
+AFTER = "2026-03-31T17:00:00+02:00"  # after every session these tests plan: attendance is registered then
 
 
 def _case(cli, naam: str, **data) -> str:
@@ -50,6 +51,7 @@ def test_a_session_is_planned_listed_and_shown_with_its_fill_level(cli):
 def test_twelve_cases_go_through_one_workshop_and_one_ceremony_with_one_registration_each(make_engine):
     from datetime import datetime
 
+    from engine.clock import fixed_clock
     from engine.sessions import NewSession
 
     engine = make_engine(now=NOW)
@@ -62,6 +64,7 @@ def test_twelve_cases_go_through_one_workshop_and_one_ceremony_with_one_registra
                                              ("GM0363",), official="wethouder J. de Vries"))
     engine.enrol_in_session(workshop.id, cases)
     assert engine.show_session(workshop.id).fill == "12/12"
+    engine.clock = fixed_clock(datetime.fromisoformat(AFTER))  # the workshop took place
     done = engine.register_attendance(workshop.id, present=cases)
     assert sorted(done.delivered) == sorted(cases)
     assert {engine.show_case(c).summary.stage for c in cases} == {"ondertekening"}
@@ -84,7 +87,7 @@ def test_hundred_waiting_cases_each_get_exactly_their_own_session_and_outcome(tm
 
     from grants import settings_for
 
-    from engine.clock import parse_now
+    from engine.clock import fixed_clock, parse_now
     from engine.service import build_engine
     from engine.sessions import NewSession
 
@@ -101,6 +104,7 @@ def test_hundred_waiting_cases_each_get_exactly_their_own_session_and_outcome(tm
     for sid in sessions:
         engine.enrol_in_session(sid, [c for c, s in planned.items() if s == sid])
     outcome = {c: random.choice(["aanwezig", "no_show", "afgemeld"]) for c in cases}
+    engine.clock = fixed_clock(parse_now(AFTER))  # all ten sessions took place
     for sid in sessions:
         mine = [c for c, s in planned.items() if s == sid]
         engine.register_attendance(sid, present=[c for c in mine if outcome[c] == "aanwezig"],
@@ -202,13 +206,26 @@ def test_a_no_show_in_a_group_follows_the_ladder_while_the_others_move_on(cli):
     sid = _session(cli)
     here, away, sick = (_case(cli, n) for n in ("A", "B", "C"))
     cli.ok("sessions", "enrol", sid, here, away, sick, now=NOW)
-    cli.ok("sessions", "attendance", sid, "--present", here, "--absent", away, "--excused", sick, now=NOW)
+    cli.ok("sessions", "attendance", sid, "--present", here, "--absent", away, "--excused", sick, now=AFTER)
     assert cli.ok("show", here)["stage"] == "ondertekening"
     assert [t["task"] for t in cli.ok("show", away)["open_tasks"]] == ["Task_opnieuw"]
     assert cli.ok("show", away)["data"]["sessie_uitkomst"] == "no_show"
     assert cli.ok("show", sick)["data"]["sessie_uitkomst"] == "afgemeld"
-    result = cli("sessions", "attendance", sid, "--present", away, now=NOW)
+    result = cli("sessions", "attendance", sid, "--present", away, now=AFTER)
     assert result.code == 2 and "already registered (no_show)" in result.err
+
+
+def test_attendance_waits_until_the_session_took_place(cli):
+    """Registered before, the session would count as held and its participants as done."""
+    cli.ok("deploy", str(GROEPSWERK))
+    sid = _session(cli)
+    case_id = _case(cli, "Noor")
+    cli.ok("sessions", "enrol", sid, case_id, now=NOW)
+    early = cli("sessions", "attendance", sid, "--present", case_id, now=NOW)
+    assert early.code == 2 and "has not taken place yet" in early.err
+    assert cli.ok("sessions", "show", sid)["status"] == "gepland"
+    cli.ok("sessions", "attendance", sid, "--present", case_id, now=AFTER)
+    assert cli.ok("sessions", "show", sid)["status"] == "gehouden"
 
 
 def test_bad_session_input_exits_2_with_the_field_named(cli):
@@ -228,7 +245,7 @@ def test_an_outside_executor_plans_and_registers_only_its_own_sessions(cli):
     municipal = _session(cli)
     case_id = _case(cli, "Rahel")
     cli.ok("sessions", "enrol", municipal, case_id, now=NOW)
-    refused = cli("sessions", "attendance", municipal, "--present", case_id, user="vera")
+    refused = cli("sessions", "attendance", municipal, "--present", case_id, user="vera", now=AFTER)
     assert refused.code == 4 and "may not register attendance of" in refused.err
     assert cli("sessions", "show", municipal, user="vera").code == 4
     own = cli.ok("sessions", "add", "--kind", "workshop", "--title", "VWN groep", "--at", "2026-03-11T09:30",
@@ -238,9 +255,11 @@ def test_an_outside_executor_plans_and_registers_only_its_own_sessions(cli):
     other = cli("sessions", "add", "--kind", "workshop", "--title", "X", "--at", "2026-03-11T09:30",
                 "--capacity", "8", "--language", "nl", "--gemeente", "GM0363", user="vera")
     assert other.code == 4 and "its own sessions" in other.err
-    second = _case(cli, "Dawit")
+    second = _case(cli, "Dawit", bsn="123456782")
     cli.ok("sessions", "enrol", own, second, user="vera", now=NOW)
-    cli.ok("sessions", "attendance", own, "--present", second, user="vera", now=NOW)
+    assert [p["bsn"] for p in cli.ok("sessions", "show", own, user="vera")["participants"]] == [None]  # as in her lists
+    assert [p["bsn"] for p in cli.ok("sessions", "show", own)["participants"]] == ["******782"]
+    cli.ok("sessions", "attendance", own, "--present", second, user="vera", now=AFTER)
     assert cli.ok("show", second)["stage"] == "ondertekening"
 
 

@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 from tui_app_fixtures import NOW, settle
 
 from engine import Settings, build_engine
+from engine.clock import fixed_clock
 from tui.app import TrajectApp
 from tui.screens.session_new import NewSessionScreen
 from tui.screens.sessions import AttendanceScreen, EnrolScreen, SessionsScreen
@@ -72,6 +73,7 @@ async def test_plan_enrol_and_register_a_whole_group(planned):
         await settle(pilot)
         assert isinstance(app.screen, SessionsScreen)
         assert app.screen.query_one(DataTable).get_row_at(0)[3] == "3/12"
+        app.engine.clock = fixed_clock(NOW + timedelta(days=8, hours=3))  # the workshop took place meanwhile
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AttendanceScreen)
@@ -253,3 +255,21 @@ async def test_moving_a_participant_to_another_session_is_one_action(planned):
     engine = build_engine(Settings(db_url=url, user="seed", now=NOW))
     assert [p.person_name for p in engine.show_session(later.id).participants] == ["Amal Haddad"]
     engine.db.dispose()
+
+
+async def test_a_klantmanager_sees_the_sessions_but_no_planning_or_attendance_keys(planned):
+    """The footer offers only what the user's grants allow (anna: klantmanager; no session.plan or
+    session.attend); Enter on a session opens nothing."""
+    url, _cases, _workshop = planned
+    seed = build_engine(Settings(db_url=url, user="seed", now=NOW))
+    seed.add_user("anna", ["klantmanager"], ["GM0363"])
+    seed.db.dispose()
+    app = TrajectApp(build_engine(Settings(db_url=url, user="anna", now=NOW)))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sessions(pilot)
+        assert isinstance(app.screen, SessionsScreen)
+        offered = {active.binding.action for active in app.screen.active_bindings.values() if active.enabled}
+        assert "refresh" in offered and not offered & {"enrol", "new_session", "cancel_session", "attendance"}
+        await pilot.press("enter", "i", "n")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsScreen)

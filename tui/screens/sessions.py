@@ -35,6 +35,11 @@ def _tolk(view) -> str:
     return f"{view.interpreter_type[:3]}{language}{booked}"
 
 
+def _may(app, ability: str | None) -> bool:
+    """Whether the user's grants allow an action that needs `ability` (None: any user)."""
+    return ability is None or app.user is None or app.user.may(ability)
+
+
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -93,6 +98,13 @@ class SessionsScreen(EngineScreen):
         status = t("sessions.count", count=len(self.sessions)) if self.sessions else t("sessions.empty")
         self.query_one("#sessions-status", Static).update(status)
 
+    # Actions the user's grants do not allow are hidden from the footer and do nothing (as on the worklist).
+    ACTION_ABILITIES = {"attendance": "session.attend", "enrol": "session.plan", "new_session": "session.plan",
+                        "cancel_session": "session.plan"}
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        return _may(self.app, self.ACTION_ABILITIES.get(action))
+
     def _selected(self):
         table = self.query_one(DataTable)
         if not self.sessions or table.cursor_row is None or table.cursor_row >= len(self.sessions):
@@ -101,7 +113,7 @@ class SessionsScreen(EngineScreen):
 
     def action_attendance(self) -> None:
         chosen = self._selected()
-        if chosen is not None:
+        if chosen is not None and self.check_action("attendance", ()):  # Enter on a row comes here directly
             self.app.push_screen(AttendanceScreen(chosen.id, chosen.title, chosen.kind))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -271,6 +283,7 @@ class AttendanceScreen(EngineScreen):
         self.session_id, self.title, self.kind = session_id, title, kind
         self.participants: list = []
         self.states: dict[str, str] = {}  # case id -> chosen outcome (unsaved)
+        self.with_bsn = True  # set on mount from the user's grants
         keys = [("a", "state('aanwezig')", "sessions.present"), ("n", "state('no_show')", "sessions.absent"),
                 ("f", "state('afgemeld')", "sessions.excused"), ("v", "move", "action.move"),
                 ("s", "save", "action.save"), ("escape", "back", "action.back")]
@@ -287,10 +300,15 @@ class AttendanceScreen(EngineScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(t("sessions.col_person"), t("sessions.col_bsn"), t("sessions.col_gemeente"),
-                          t("sessions.col_state"))
+        user = self.app.user
+        self.with_bsn = not (user is not None and user.restricted)  # an outside executor sees no BSN
+        bsn = [t("sessions.col_bsn")] if self.with_bsn else []
+        table.add_columns(t("sessions.col_person"), *bsn, t("sessions.col_gemeente"), t("sessions.col_state"))
         table.focus()
         self.load()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        return _may(self.app, {"move": "session.plan"}.get(action))
 
     @work(thread=True, exclusive=True, group="attendance", exit_on_error=False)
     def load(self) -> None:
@@ -308,7 +326,8 @@ class AttendanceScreen(EngineScreen):
         table.clear()
         for p in self.participants:
             state = self.states.get(p.case_id, "ingeschreven")
-            table.add_row(p.person_name or "-", p.bsn or "-", p.gemeente, t(STATES[state]), key=p.case_id)
+            bsn = [p.bsn or "-"] if self.with_bsn else []
+            table.add_row(p.person_name or "-", *bsn, p.gemeente, t(STATES[state]), key=p.case_id)
         if self.participants and row is not None:
             table.move_cursor(row=min(row, len(self.participants) - 1))
         open_ = len(self.participants) - len(self.states)
