@@ -6,7 +6,7 @@ datetimes from the engine and are shown in the municipality's time zone.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tui.i18n import t
@@ -32,6 +32,19 @@ def mask_bsn(bsn: str | None) -> str:
         return ""
     text = str(bsn)
     return "*" * max(len(text) - 3, 0) + text[-3:]
+
+
+def parse_day(text: str) -> date | None:
+    """A date as a caseworker types it: '2026-12-09', or in Dutch order '9-12-2026' (also 9/12/2026 or
+    9.12.2026); None when it is neither."""
+    text = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+        found = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+        return date(int(found[3]), int(found[2]), int(found[1])) if found else None
+    except ValueError:
+        return None
 
 
 def short_id(case_id: str | None) -> str:

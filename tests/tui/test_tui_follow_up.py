@@ -9,7 +9,8 @@ from tui_app_fixtures import NOW, make_app, settle, type_text
 
 from engine import InvalidInput, Settings, TaskFilter, build_engine
 from tui.app import TrajectApp
-from tui.screens.follow_up import FollowUpModal, parse_day
+from tui.format import parse_day
+from tui.screens.follow_up import FollowUpModal
 
 
 def mine(url: str, now) -> set[str]:
@@ -46,6 +47,25 @@ async def test_a_follow_up_date_hides_and_reshows_the_task(db):
         await pilot.press("v")
         await settle(pilot)
         assert "Sara Haddad" in [item.person_name for item in later.screen.items]
+
+
+async def test_a_date_not_after_today_is_said_under_the_field_in_dutch(db):
+    url, _ = db
+    app = make_app(url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#worklist", DataTable).move_cursor(
+            row=[item.person_name for item in screen.items].index("Sara Haddad"))
+        await pilot.pause()
+        await pilot.press("w")
+        await settle(pilot)
+        await type_text(pilot, "1-1-2020")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpModal)  # still open, nothing sent to the engine
+        shown = str(app.screen.query_one("#follow-up-error").render())
+        assert "01-01-2020 is niet na vandaag" in shown
 
 
 def test_only_the_assignee_and_only_a_future_date(db):

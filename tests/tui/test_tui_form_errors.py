@@ -28,7 +28,7 @@ def test_values_are_checked_with_formats_bounds_patterns_and_choices():
         ("aantal_kinderen", "Mag maximaal 20 zijn."),
         ("adres.postcode", "Heeft niet het juiste formaat."),
         ("beschikbaarheid.0", "Kies een van de toegestane waarden."),
-        ("datum_intake", "Vul een geldige datum in (JJJJ-MM-DD)."),
+        ("datum_intake", "Vul een geldige datum in (JJJJ-MM-DD of DD-MM-JJJJ)."),
         ("taalniveau_nl", "Kies een van de toegestane waarden."),
     ]
 

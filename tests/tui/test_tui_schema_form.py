@@ -97,18 +97,18 @@ async def test_a_local_type_error_shows_at_the_field_and_keeps_the_text():
     app = FormApp()
     async with app.run_test(size=SIZE) as pilot:
         form = app.form
-        await type_text(pilot, "12-03-2024")
+        await type_text(pilot, "31-02-2024")  # no such day
         await focus(pilot, form, "voertaal")
         await type_text(pilot, "Arabisch")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.submitted == []
-        assert error_text(form, "datum_intake") == "Vul een geldige datum in (JJJJ-MM-DD)."
-        assert form.field_widget("datum_intake").value == "12-03-2024"
+        assert error_text(form, "datum_intake") == "Vul een geldige datum in (JJJJ-MM-DD of DD-MM-JJJJ)."
+        assert form.field_widget("datum_intake").value == "31-02-2024"
         assert app.focused is form.field_widget("datum_intake")
         with pytest.raises(FormValueError) as raised:
             form.get_data()
-        assert raised.value.errors == [("datum_intake", "Vul een geldige datum in (JJJJ-MM-DD).")]
+        assert raised.value.errors == [("datum_intake", "Vul een geldige datum in (JJJJ-MM-DD of DD-MM-JJJJ).")]
         # Fixing the field hides its stale message.
         await pilot.press("ctrl+u")
         await pilot.pause()
@@ -175,6 +175,17 @@ async def test_ctrl_s_posts_submitted_with_the_data():
         shown = {key: active.binding.description for key, active in app.screen.active_bindings.items()
                  if active.binding.show}
         assert shown["ctrl+s"] == "Opslaan"
+
+
+async def test_a_date_typed_in_dutch_order_is_submitted_as_an_iso_date():
+    """The app shows dates as DD-MM-JJJJ, so it takes them typed so too; the form data stays ISO."""
+    app = FormApp(data={"voertaal": "Somali", "taalniveau_nl": "geen"})
+    async with app.run_test(size=SIZE) as pilot:
+        await focus(pilot, app.form, "datum_intake")
+        await type_text(pilot, "15-11-2026")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.submitted and app.submitted[0]["datum_intake"] == "2026-11-15"
 
 
 async def test_nested_object_fields_are_reached_with_tab():

@@ -9,20 +9,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui.format import local, parse_day
 from tui.i18n import t
 from tui.screens.base import bind
-
-
-def parse_day(text: str) -> date | None:
-    """'2026-12-09' or '9-12-2026' (Dutch order) -> date; None when it is neither."""
-    text = text.strip()
-    try:
-        if len(text.split("-")[0]) == 4:
-            return date.fromisoformat(text)
-        day, month, year = (int(part) for part in text.split("-"))
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 class FollowUpModal(ModalScreen[date | None]):
@@ -42,6 +31,9 @@ class FollowUpModal(ModalScreen[date | None]):
         day = parse_day(event.value)
         if day is None:
             self.query_one("#follow-up-error", Static).update(t("follow_up.bad_date", text=event.value))
+            return
+        if day <= local(self.app.engine.clock()).date():  # the engine refuses it too, in English
+            self.query_one("#follow-up-error", Static).update(t("follow_up.not_future", day=f"{day:%d-%m-%Y}"))
             return
         self.dismiss(day)
 

@@ -6,8 +6,6 @@ read as markup.
 """
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Any
 
 from textual.containers import Vertical
@@ -26,6 +24,7 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
+from tui.format import parse_day
 from tui.i18n import t
 from tui.numbers import ALLOWED_CHARS, NumberTextError, format_number, parse_number
 from tui.widgets import form_model as fm
@@ -33,7 +32,6 @@ from tui.widgets import form_model as fm
 MISSING: Any = object()
 """Returned by `FieldBox.read()` for an empty field: the key is left out of the form data."""
 
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class FieldValueError(ValueError):
@@ -206,12 +204,9 @@ def _parse_text(spec: fm.FieldSpec, text: str) -> Any:
             return parse_number(text, integer=kind == fm.INTEGER, thousands=spec.thousands)
         except NumberTextError as error:
             raise FieldValueError(t(error.key, **error.params)) from None
-    if kind == fm.DATE:
-        try:
-            if _DATE_RE.fullmatch(text):
-                date.fromisoformat(text)
-                return text
-        except ValueError:
-            pass
-        raise FieldValueError(t("err.date"))
+    if kind == fm.DATE:  # typed as 2026-11-15 or 15-11-2026; stored as JSON Schema's ISO date
+        day = parse_day(text)
+        if day is None:
+            raise FieldValueError(t("err.date"))
+        return day.isoformat()
     return text
