@@ -74,10 +74,20 @@ def test_engine_errors_are_worded_in_the_users_language():
 
 def test_error_modal_headings():
     from engine import Conflict, InvalidInput, NotFound
+    from engine.errors import NotAllowed
 
     assert describe(NotFound("case 'x' does not exist")) == ("Niet gevonden", "case 'x' does not exist")
     assert describe(InvalidInput("bad"))[0] == "Ongeldige invoer"
-    title, message = describe(Conflict("task t is already claimed by bert"))
-    assert title == "Conflict" and message.endswith("already claimed by bert")
+    title, message = describe(Conflict("task t is already claimed by bert (a coordinator can take it over: "
+                                       "traject claim TASK --take-over)"))
+    assert (title, message) == ("Conflict", "De taak is al geclaimd door bert.")  # no CLI syntax in the app
+    assert describe(Conflict("task t is no longer open (already completed)"))[1] == (
+        "Deze taak is inmiddels afgerond of door iemand anders gewijzigd.")
+    refused = NotAllowed("not allowed: anna may not open task 367c (trainer, GM0363)", user="anna",
+                         action="task.view", resource="task 367c (trainer, GM0363)")
+    assert describe(refused) == ("Niet toegestaan", "U mag deze taak niet openen.")
+    claimed = NotAllowed("not allowed: anna may not complete task t (claimed by demo; it must be released or "
+                         "taken over first)", user="anna", action="task.complete")
+    assert describe(claimed)[1].startswith("De taak is geclaimd door demo")
     title, message = describe(RuntimeError("boom"))
     assert (title, message) == ("Fout", "Er ging iets mis: RuntimeError: boom")

@@ -36,4 +36,4 @@ def test_nested_errors_scroll_into_view(snap_compare):
 
 
 def test_local_date_error(snap_compare):
-    assert snap_compare(FormApp(), terminal_size=(80, 24), press=[*"31-12-2024", "ctrl+s"])
+    assert snap_compare(FormApp(), terminal_size=(80, 24), press=[*"31-02-2024", "ctrl+s"])

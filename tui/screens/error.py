@@ -1,6 +1,8 @@
 """The one error modal: every failed engine call ends here, with a heading and a plain message."""
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -20,6 +22,10 @@ _TITLES = {
 def describe(error: BaseException) -> tuple[str, str]:
     """(heading, message) for an exception, in the interface language."""
     names = [cls.__name__ for cls in type(error).__mro__]
+    if "NotAllowed" in names:
+        return t("error.not_allowed_title"), _refusal(error)
+    if "Conflict" in names and (said := _conflict(str(error))):
+        return t("error.conflict_title"), said
     is_engine_error = "EngineError" in names
     key = next((_TITLES[name] for name in names if name in _TITLES), None)
     if is_engine_error and key is None:
@@ -58,3 +64,23 @@ class ErrorModal(ModalScreen[None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss()
+
+
+def _refusal(error) -> str:
+    """A refusal in the interface's words: what the user may not do (the engine's sentence is English and
+    names the resource the user just chose), and who holds a task claimed by someone else."""
+    claimed = re.search(r"\(claimed by ([^;)]+)", str(error))
+    if claimed:
+        return t("error.not_allowed_claimed", user=claimed[1])
+    key = f"ability.{getattr(error, 'action', '')}"
+    what = t(key)
+    return t("error.not_allowed", what=what if what != key else t("ability.unknown"))
+
+
+def _conflict(message: str) -> str | None:
+    """The conflicts a caseworker meets, in the interface's words; None: the engine's own message."""
+    if "no longer open" in message:
+        return t("error.conflict")
+    claimed = re.search(r"already claimed by ([^\s(]+)", message)
+    return t("error.already_claimed", user=claimed[1]) if claimed else None
+
