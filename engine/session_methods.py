@@ -90,9 +90,6 @@ class SessionMethods:
             row = sessions.get(db, session_id, lock=True)
             if row.status == sessions.CANCELLED:
                 raise InvalidInput(f"session {row.id} is cancelled: no attendance to register")
-            if row.starts_at > self.clock():  # it would count as held, its participants as done
-                raise InvalidInput(f"session {row.id} has not taken place yet (it starts "
-                                   f"{row.starts_at.isoformat(timespec='minutes')}): register attendance afterwards")
             if row.kind != "ceremonie" and "geweigerd" in outcomes.values():
                 raise InvalidInput("--refused is for a ceremonie (came, did not sign); a workshop has "
                                    "--present, --absent and --excused")

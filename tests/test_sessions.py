@@ -215,19 +215,6 @@ def test_a_no_show_in_a_group_follows_the_ladder_while_the_others_move_on(cli):
     assert result.code == 2 and "already registered (no_show)" in result.err
 
 
-def test_attendance_waits_until_the_session_took_place(cli):
-    """Registered before, the session would count as held and its participants as done."""
-    cli.ok("deploy", str(GROEPSWERK))
-    sid = _session(cli)
-    case_id = _case(cli, "Noor")
-    cli.ok("sessions", "enrol", sid, case_id, now=NOW)
-    early = cli("sessions", "attendance", sid, "--present", case_id, now=NOW)
-    assert early.code == 2 and "has not taken place yet" in early.err
-    assert cli.ok("sessions", "show", sid)["status"] == "gepland"
-    cli.ok("sessions", "attendance", sid, "--present", case_id, now=AFTER)
-    assert cli.ok("sessions", "show", sid)["status"] == "gehouden"
-
-
 def test_bad_session_input_exits_2_with_the_field_named(cli):
     result = cli("sessions", "add", "--kind", "workshop", "--title", "X", "--at", "morgen", "--capacity", "5",
                  "--language", "nl", "--gemeente", "GM0363")

@@ -273,3 +273,29 @@ async def test_a_klantmanager_sees_the_sessions_but_no_planning_or_attendance_ke
         await pilot.press("enter", "i", "n")
         await settle(pilot)
         assert isinstance(app.screen, SessionsScreen)
+
+
+async def test_attendance_before_the_session_took_place_is_asked_first(planned):
+    """Saved before its date, a session counts as held and its participants move on: the app asks."""
+    from tui.screens.confirm import ConfirmModal
+
+    url, _cases, workshop = planned
+    app = app_for(url)  # NOW: a week before the workshop
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sessions(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AttendanceScreen)
+        await pilot.press("a", "s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal) and "begint op 10-03-2026" in app.screen.message
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, AttendanceScreen)
+        assert app.engine.show_session(workshop).status == "gepland"
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsScreen)
+        assert app.engine.show_session(workshop).status == "gehouden"

@@ -15,7 +15,8 @@ class ConfirmModal(ModalScreen[bool]):
     def __init__(self, title: str, message: str, yes: str, no: str) -> None:
         super().__init__(classes="confirm-modal")
         self.question_title, self.message, self.yes, self.no = title, message, yes, no
-        bind(self, [("y", "answer(True)", "action.yes"), ("n", "answer(False)", "action.no"),
+        # y and j (ja) both answer yes: the Dutch labels say (j), the English ones (y).
+        bind(self, [("y", "answer(True)", "action.yes"), ("j", "answer(True)", None), ("n", "answer(False)", "action.no"),
                     ("escape", "answer(False)", "action.back")])
 
     def compose(self) -> ComposeResult:

@@ -284,6 +284,7 @@ class AttendanceScreen(EngineScreen):
         self.participants: list = []
         self.states: dict[str, str] = {}  # case id -> chosen outcome (unsaved)
         self.with_bsn = True  # set on mount from the user's grants
+        self.starts_at = None  # the session's start, once loaded
         keys = [("a", "state('aanwezig')", "sessions.present"), ("n", "state('no_show')", "sessions.absent"),
                 ("f", "state('afgemeld')", "sessions.excused"), ("v", "move", "action.move"),
                 ("s", "save", "action.save"), ("escape", "back", "action.back")]
@@ -317,6 +318,7 @@ class AttendanceScreen(EngineScreen):
     def on_attendance_screen_loaded(self, message: Loaded) -> None:
         if message.stale:
             return
+        self.starts_at = message.session.at
         self.participants = [p for p in message.session.participants or () if p.status == "ingeschreven"]
         self.fill()
 
@@ -350,7 +352,15 @@ class AttendanceScreen(EngineScreen):
         by_state: dict[str, list[str]] = {}
         for case_id, state in self.states.items():
             by_state.setdefault(state, []).append(case_id)
-        self.save(by_state)
+        if self.starts_at is None or self.starts_at <= self.engine.clock():
+            self.save(by_state)
+            return
+        # Saved before the session, it counts as held and its participants move on: ask first.
+        from tui.screens.confirm import ConfirmModal
+
+        question = t("sessions.early_question", title=self.title, at=f"{self.starts_at.astimezone(AMSTERDAM):%d-%m-%Y %H:%M}")
+        self.app.push_screen(ConfirmModal(t("sessions.early_title"), question, t("sessions.early_yes"),
+                                          t("sessions.early_no")), lambda yes: self.save(by_state) if yes else None)
 
     @work(thread=True, exclusive=True, group="attendance-save", exit_on_error=False)
     def save(self, by_state: dict[str, list[str]]) -> None:
