@@ -30,8 +30,8 @@ class AdminMethods:
                  regions: Sequence[str] = (), everywhere: bool = False, force: bool = False) -> UserInfo:
         """Grant each role in each scope. On a database without users this is the bootstrap: anyone may
         add the first user, who must be a beheerder."""
-        # The first administrator is added before anything else exists: the database is made here.
-        with self.db.creating(), self.command(None, Resource(f"user {name}"), audit="users.manage") as (session, who):
+        self.db.allow_create()  # the first administrator is added before anything else exists
+        with self.command(None, Resource(f"user {name}"), audit="users.manage") as (session, who):
             if directory.is_empty(session):
                 if "beheerder" not in roles:
                     raise InvalidInput(f"the first user must be a beheerder: traject users add {name or 'NAME'} "

@@ -108,22 +108,6 @@ class Database:
         """Let the next first connection create a missing SQLite file (users add and demo do)."""
         self._may_create = True
 
-    @contextlib.contextmanager
-    def creating(self) -> Iterator[None]:
-        """allow_create for one command that may fail: a SQLite file it created is removed again then, so
-        a refused first `users add` leaves no empty database behind (the next command would find it)."""
-        missing = self._missing_sqlite_file()
-        self.allow_create()
-        try:
-            yield
-        except BaseException:
-            if missing is not None and missing.exists():
-                self.dispose()
-                for path in (missing, Path(f"{missing}-wal"), Path(f"{missing}-shm")):
-                    path.unlink(missing_ok=True)
-                self._migrated = False
-            raise
-
     def _missing_sqlite_file(self) -> Path | None:
         """The SQLite file the URL names, when it does not exist (connecting would create it empty)."""
         if not self.is_sqlite or self._migrated:
