@@ -106,7 +106,7 @@ async def test_a_tampered_event_shows_as_a_finding(db):
         await open_audit(pilot, "Sara Haddad")
         verification = shown(app, "#audit-verification")
         assert verification.startswith("Controle: ")
-        assert "bevinding(en) (3 gebeurtenissen)" in verification
+        assert "bevindingen (3 gebeurtenissen)" in verification
         assert "gebeurtenis 2: gegevens gewijzigd" in verification
         assert "Bevindingen bij deze stap" not in shown(app, "#audit-step")  # step 1 is untouched
         await pilot.press("right")
