@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from . import worklist
 from .errors import NotFound
+from .instructions import render as render_instructions
 from .rights import Resource
 from .rights.principal import task_resource
 from .store import repo
@@ -44,7 +45,8 @@ class DossierMethods:
             return FormSpec(
                 task_id=task_id, case_id=case.id, task=item.task, title=item.title,
                 schema=schema, ui_schema=_json_or_none(self._source(definition, item.ui_form)),
-                data=data, schema_name=item.form, instructions=info.instructions if info else None, role=item.role,
+                data=data, schema_name=item.form, role=item.role,
+                instructions=render_instructions(info.instructions, dict(task.data)) if info and task else None,
                 assignee=item.assignee,
             )
 
