@@ -85,7 +85,7 @@ def test_error_modal_headings():
         "Deze taak is inmiddels afgerond of door iemand anders gewijzigd.")
     refused = NotAllowed("not allowed: anna may not open task 367c (trainer, GM0363)", user="anna",
                          action="task.view", resource="task 367c (trainer, GM0363)")
-    assert describe(refused) == ("Niet toegestaan", "U mag deze taak niet openen.")
+    assert describe(refused) == ("Niet toegestaan", "U mag deze taak niet openen (GM0363).")
     claimed = NotAllowed("not allowed: anna may not complete task t (claimed by demo; it must be released or "
                          "taken over first)", user="anna", action="task.complete")
     assert describe(claimed)[1].startswith("De taak is geclaimd door demo")

@@ -146,6 +146,11 @@ async def test_a_refused_session_says_why_and_keeps_the_form(planned):
         status = str(app.screen.query_one("#session-new-status").render())
         assert "Niet gepland" in status and "GM0344" in status
         assert app.screen.query_one("#new-title").value == "Elders"
+        app.screen.query_one("#new-gemeenten").value = ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Vul de gemeente(n) in" in str(app.screen.query_one("#session-new-status").render())
+        app.screen.query_one("#new-gemeenten").value = "GM0363"
         app.screen.query_one("#new-at").value = "volgende week"
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -74,7 +74,9 @@ def _refusal(error) -> str:
         return t("error.not_allowed_claimed", user=claimed[1])
     key = f"ability.{getattr(error, 'action', '')}"
     what = t(key)
-    return t("error.not_allowed", what=what if what != key else t("ability.unknown"))
+    said = t("error.not_allowed", what=what if what != key else t("ability.unknown"))
+    where = sorted(set(re.findall(r"GM\d{4}", f"{getattr(error, 'resource', '')} {error}")))
+    return f"{said[:-1]} ({', '.join(where)})." if where and said.endswith(".") else said
 
 
 def _conflict(message: str) -> str | None:

@@ -19,6 +19,7 @@ from engine.calendar_nl import AMSTERDAM
 from engine.sessions import INTERPRETER_TYPES, NewSession
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind
+from tui.screens.error import describe
 
 TIME_FORMAT = "%d-%m-%Y %H:%M"  # as Dutch planners write it; ISO 8601 is accepted too
 
@@ -72,7 +73,8 @@ class NewSessionScreen(EngineScreen):
                                                          value="workshop", allow_blank=False, compact=True,
                                                          id="new-kind"))
             yield self._row("sessions.field_title", Input(compact=True, max_length=200, id="new-title"))
-            yield self._row("sessions.field_at", Input(placeholder="10-03-2026 09:30", compact=True, id="new-at"))
+            yield self._row("sessions.field_at", Input(placeholder=t("sessions.at_placeholder"), compact=True,
+                                                       id="new-at"))
             yield self._row("sessions.field_dagdelen", Input("1", compact=True, restrict=r"\d*", id="new-dagdelen"))
             yield self._row("sessions.field_capacity", Input("12", compact=True, restrict=r"\d*", id="new-capacity"))
             yield self._row("sessions.field_languages", Input("Nederlands", compact=True, id="new-languages"))
@@ -80,9 +82,10 @@ class NewSessionScreen(EngineScreen):
                                                                  compact=True, id="new-interpreter"))
             yield self._row("sessions.field_interpreter_language", Input(compact=True, id="new-interpreter-language"))
             # One gemeente: that one. Several: the planner chooses (all of them would make a regional session).
+            # A placeholder that reads as a hint, not as a value already filled in.
+            hint = t("sessions.gemeenten_placeholder", codes=", ".join(gemeenten[:2])) if gemeenten else ""
             yield self._row("sessions.field_gemeenten", Input(gemeenten[0] if len(gemeenten) == 1 else "",
-                                                              placeholder=", ".join(gemeenten), compact=True,
-                                                              id="new-gemeenten"))
+                                                              placeholder=hint, compact=True, id="new-gemeenten"))
             yield self._row("sessions.field_place", Input(compact=True, max_length=200, id="new-place"))
             yield self._row("sessions.field_official", Input(compact=True, max_length=200, id="new-official"))
         yield Static(t("sessions.new_hint"), id="session-new-status")
@@ -102,6 +105,8 @@ class NewSessionScreen(EngineScreen):
         dagdelen, capacity = _number(self._value("new-dagdelen")), _number(self._value("new-capacity"))
         if dagdelen is None or capacity is None:
             return t("sessions.bad_number")
+        if not _list(self._value("new-gemeenten")):
+            return t("sessions.no_gemeente")
         interpreter = self.query_one("#new-interpreter", Select).value or None
         return NewSession(kind=self.query_one("#new-kind", Select).value, title=self._value("new-title"), at=at,
                           dagdelen=dagdelen, capacity=capacity, languages=_list(self._value("new-languages")),
@@ -130,7 +135,7 @@ class NewSessionScreen(EngineScreen):
     def on_engine_screen_work_failed(self, message: EngineScreen.WorkFailed) -> None:
         if isinstance(message.error, EngineError):  # a refusal: say why under the form, keep what was typed
             message.stop()
-            self._refused(str(message.error))
+            self._refused(describe(message.error)[1])
 
     def _refused(self, text: str) -> None:
         status = self.query_one("#session-new-status", Static)
