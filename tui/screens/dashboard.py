@@ -36,8 +36,8 @@ class DashboardScreen(EngineScreen):
         self.board: Dashboard | None = None
         self.fetching = False
         self.load_failed = False
-        bind(self, [("escape", "back", "action.back"), ("d", "dossier", "action.dossier"),
-                    ("r", "refresh", "action.refresh")])
+        bind(self, [("escape", "back", "action.back"), ("r", "refresh", "action.refresh")])
+        bind(self, [("d", "dossier", "action.dossier")], show=False)  # the lists' enter says "Dossier" already
 
     def compose(self) -> ComposeResult:
         yield self.header()

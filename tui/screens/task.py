@@ -69,6 +69,11 @@ class TaskScreen(EngineScreen):
         # In the palette, not the footer: at 80 columns the footer has room for the four above only.
         bind(self, [("ctrl+g", "discard_draft", "action.discard_draft")], show=False)
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "toggle" and parameters == ("#task-side",) and self.spec is not None and self.case is None:
+            return False  # an outside executor has no case data panel: f3 is not offered
+        return True
+
     def compose(self) -> ComposeResult:
         yield self.header()
         if self.spec is None:
@@ -126,6 +131,7 @@ class TaskScreen(EngineScreen):
         self.spec, self.case, self.draft = message.form, message.case, message.draft
         self.labels = message.labels
         await self.recompose()
+        self.refresh_bindings()  # f3 only with a case data panel (check_action)
         if self.draft:
             self.notify(t("task.draft_restored", when=fmt_datetime(self.draft.updated_at)))
 
