@@ -33,6 +33,7 @@ class TrajectApp(LiveWorklist, App[int]):
         language = engine.settings.language if engine.settings.language in LANGUAGES else "nl"
         set_language(language)  # before any screen is made: screens look their texts up when built
         super().__init__()
+        self._palette_binding_in_language()
         self.engine = engine
         engine.keep_live_workflows()  # the form a caseworker opens is completed next: restored once (engine/live.py)
         self.live = live  # refresh the worklist when others change cases (tui/live.py); run_app sets it
@@ -81,6 +82,15 @@ class TrajectApp(LiveWorklist, App[int]):
         await super().action_quit()
 
     # ------------------------------------------------------------------------------ palette
+    def _palette_binding_in_language(self) -> None:
+        """Textual adds the palette's key with an English text ("palette"), which every footer shows."""
+        from dataclasses import replace
+
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=t("action.palette"), tooltip=t("action.palette_help"))
+                if b.action == "command_palette" else b for b in bindings]
+
     def action_command_palette(self) -> None:
         """Textual's palette, with its prompt in the user's language."""
         if self.use_command_palette and not CommandPalette.is_open(self):

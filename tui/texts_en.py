@@ -243,6 +243,8 @@ TEXTS: dict[str, str] = {
     "action.keys_help": "Show all keys of this screen",
     "action.theme": "Theme",
     "action.theme_help": "Choose a colour theme",
+    "action.palette": "menu",
+    "action.palette_help": "Find a command or key",
     "palette.placeholder": "Search for commands…",
     "action.quit_help": "Quit the app",
     "action.open_help": "Open the selected task",

@@ -251,6 +251,8 @@ TEXTS: dict[str, str] = {
     "action.keys_help": "Toon alle toetsen van dit scherm",
     "action.theme": "Thema",
     "action.theme_help": "Kies een kleurenschema",
+    "action.palette": "menu",
+    "action.palette_help": "Zoek een opdracht of toets",
     "palette.placeholder": "Zoek een opdracht…",
     "action.quit_help": "Sluit de app af",
     "action.open_help": "Open de geselecteerde taak",
