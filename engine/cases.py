@@ -294,7 +294,6 @@ def _sync_work_items(session: Session, case: Case, human: list, now: datetime,
     return items
 
 
-
 def _person(data: dict) -> tuple[str | None, str | None]:
     name = data.get("naam")
     if not name and (data.get("voornamen") or data.get("achternaam")):

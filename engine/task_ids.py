@@ -12,6 +12,7 @@ SpiffWorkflow's random ids: they are stored in the first snapshot like any other
 """
 from __future__ import annotations
 
+import json
 import uuid
 from uuid import UUID, uuid5
 
@@ -52,8 +53,6 @@ def seed_if_not_root(workflow) -> str | None:
 
 def stored_seed(text: str | None) -> UUID | None:
     """The id seed of a stored workflow (engine/serialization.py), None when there is none to read."""
-    import json
-
     try:
         stored = json.loads(text) if text else None
         return UUID(stored.get("traject_task_seed") or stored["root"])
