@@ -34,8 +34,9 @@ def t(key: str, **values: object) -> str:
     A missing key falls back to Dutch and then to the key itself, so a typo shows up on screen
     instead of crashing a caseworker's session.
     """
-    if values.get("count") == 1:  # "1 taak", not "1 taken": a key may have its singular as key + ".one"
-        key = key + ".one" if (key + ".one") in _TEXTS[_language] or (key + ".one") in _NL else key
+    singular = key + ".one"  # "1 taak", not "1 taken": a key may have its singular beside it
+    if values.get("count") == 1 and (singular in _TEXTS[_language] or singular in _NL):
+        key = singular
     text = _TEXTS[_language].get(key) or _NL.get(key) or key
     return text.format(**values) if values else text
 

@@ -14,12 +14,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from engine import CaseSummary, ReplayReport, ReplayStep
 from tui.format import fmt_datetime, humanize, short_id, truncate
 from tui.i18n import t
 from tui.screens.base import Answer, EngineScreen, bind, help_text
+from tui.widgets.app_footer import AppFooter
 from tui.widgets.row_table import RowTable
 
 VALUE_WIDTH = 48  # a diff value at 80 columns, after "~ key: " (values are shortened, never wrapped)
@@ -82,7 +83,7 @@ class CasePickerScreen(EngineScreen):
         yield Input(placeholder=t("picker.search_placeholder"), compact=True, id="picker-search")
         yield RowTable(t("action.open"), help_text("action.open_case"), id="picker-cases")
         yield Static(t("picker.loading"), id="picker-status")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(RowTable)
@@ -166,7 +167,7 @@ class AuditScreen(EngineScreen):
         body = VerticalScroll(Static("", id="audit-step"), id="audit-body")
         body.can_focus = False  # left/right step through the events; up/down scroll it from the screen
         yield body
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         self.load()

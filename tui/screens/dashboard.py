@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 from textual_plotext import PlotextPlot
 
 from engine.dashboard import Dashboard
@@ -20,6 +20,7 @@ from tui.column_plan import fit
 from tui.format import STAGES, fmt_short_date, short_id, stage_label
 from tui.i18n import t
 from tui.screens.base import Answer, EngineScreen, bind, help_text
+from tui.widgets.app_footer import AppFooter
 from tui.widgets.row_table import RowTable
 
 
@@ -52,7 +53,7 @@ class DashboardScreen(EngineScreen):
             with Vertical():
                 yield Label(t("dashboard.deadline_title"), classes="dashboard-list-title")
                 yield RowTable(t("action.dossier"), help_text("action.dossier_help"), id="dashboard-deadline")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#dashboard-overdue", RowTable).focus()

@@ -7,7 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from engine import CaseDetail
 from tui.format import (
@@ -22,6 +22,7 @@ from tui.format import (
 )
 from tui.i18n import t
 from tui.screens.base import Answer, EngineScreen, bind, help_text
+from tui.widgets.app_footer import AppFooter
 from tui.widgets.case_path import render_path
 from tui.widgets.fitted_table import FittedTable
 from tui.widgets.key_data import key_rows, render_rows
@@ -51,7 +52,7 @@ class DossierScreen(EngineScreen):
         case = self.case
         if case is None:
             yield Static(t("dossier.loading"), id="dossier-title")
-            yield Footer(compact=True)
+            yield AppFooter(compact=True)
             return
         now = self.engine.clock()
         with VerticalScroll(id="dossier-body"):
@@ -78,7 +79,7 @@ class DossierScreen(EngineScreen):
             if data:
                 yield Label(t("dossier.data"), classes="section")
                 yield Static(render_rows(data, label_width=22), id="dossier-data")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def title_line(self) -> Content:
         summary = self.case.summary

@@ -6,13 +6,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
 from engine import CaseSummary, FormInvalid, ProcessInfo, TaskFilter, WorkItem
 from tui.format import short_id, stage_label
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind
 from tui.widgets import SchemaForm, localize_errors
+from tui.widgets.app_footer import AppFooter
 
 EMPTY_FORM = {"type": "object", "properties": {}}
 
@@ -71,7 +72,7 @@ class NewCaseScreen(EngineScreen):
                              compact=True, id="gemeente")
             with Vertical(id="new-case-form-box"):
                 yield self.start_form(self.processes[0], autofocus=only_choice)
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def start_form(self, process: ProcessInfo, autofocus: bool = True) -> SchemaForm:
         return SchemaForm(process.start_schema or EMPTY_FORM, process.start_ui_schema, {}, autofocus=autofocus,

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from engine import EngineError
 from engine.calendar_nl import AMSTERDAM
@@ -20,6 +20,7 @@ from engine.sessions import INTERPRETER_TYPES, NewSession
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind
 from tui.screens.error import describe
+from tui.widgets.app_footer import AppFooter
 
 TIME_FORMAT = "%d-%m-%Y %H:%M"  # as Dutch planners write it; ISO 8601 is accepted too
 
@@ -89,7 +90,7 @@ class NewSessionScreen(EngineScreen):
             yield self._row("sessions.field_place", Input(compact=True, max_length=200, id="new-place"))
             yield self._row("sessions.field_official", Input(compact=True, max_length=200, id="new-official"))
         yield Static(t("sessions.new_hint"), id="session-new-status")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#new-title", Input).focus()

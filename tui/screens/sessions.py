@@ -7,13 +7,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from engine import InvalidInput
 from engine.calendar_nl import AMSTERDAM
 from tui.format import mask_bsn
 from tui.i18n import t
 from tui.screens.base import Answer, EngineScreen, bind
+from tui.widgets.app_footer import AppFooter
 from tui.widgets.fitted_table import FittedTable
 
 MARKS = {"gehouden": " ✓", "geannuleerd": " ✗"}  # the status beside the fill level: 80 columns are few
@@ -70,7 +71,7 @@ class SessionsScreen(EngineScreen):
         yield self.header()
         yield FittedTable(cursor_type="row", zebra_stripes=True, id="sessions")
         yield Static(t("worklist.loading"), id="sessions-status")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -190,7 +191,7 @@ class EnrolScreen(EngineScreen):
             yield Input(placeholder=t("sessions.language_filter"), compact=True, id="enrol-language")
         yield FittedTable(cursor_type="row", zebra_stripes=True, id="enrol")
         yield Static("", id="enrol-status")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -297,7 +298,7 @@ class AttendanceScreen(EngineScreen):
         yield Static(t("sessions.attendance_of", title=self.title), id="attendance-title")
         yield FittedTable(cursor_type="row", zebra_stripes=True, id="attendance")
         yield Static("", id="attendance-status")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

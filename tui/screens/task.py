@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Collapsible, Footer, Markdown, Static
+from textual.widgets import Collapsible, Markdown, Static
 
 from engine import CaseDetail, CompletionResult, FormDraft, FormInvalid, FormSpec, UserInfo, WorkItem
 from tui.format import days_left_text, fmt_date, fmt_datetime, mask_bsn, sees_technical
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind
 from tui.widgets import SchemaForm, localize_errors
+from tui.widgets.app_footer import AppFooter
 from tui.widgets.key_data import key_rows, render_rows
 
 WIDE = 110  # from this width the key data stands beside the form
@@ -78,7 +79,7 @@ class TaskScreen(EngineScreen):
         yield self.header()
         if self.spec is None:
             yield Static(t("task.loading"), id="task-title")
-            yield Footer(compact=True)
+            yield AppFooter(compact=True)
             return
         yield Static(self.title_line(), id="task-title")
         if self.spec.assignee and self.spec.assignee != self.engine.identity()[0]:
@@ -97,7 +98,7 @@ class TaskScreen(EngineScreen):
                 data = {**self.spec.data, **self.draft.data} if self.draft else self.spec.data
                 yield SchemaForm(self.spec.schema or {"type": "object", "properties": {}}, self.spec.ui_schema,
                                  data, id="task-form")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def title_line(self) -> Content:
         item = self.work_item()

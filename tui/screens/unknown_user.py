@@ -4,10 +4,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.i18n import t
 from tui.screens.base import EngineScreen, bind
+from tui.widgets.app_footer import AppFooter
 
 
 class UnknownUserScreen(EngineScreen):
@@ -23,7 +24,7 @@ class UnknownUserScreen(EngineScreen):
         with Vertical(id="unknown-user-box") as box:
             box.border_title = t("unknown_user.title")
             yield Static(Content(t("unknown_user.body", name=self.user_name)))
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def action_quit(self) -> None:
         self.app.exit(1)

@@ -13,13 +13,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from engine import CaseSummary, TaskFilter, UserInfo, WorkItem, WorklistFilter
 from tui import column_plan as cp
 from tui.format import STAGES, fmt_short_date, mask_bsn, short_id, stage_label, urgency
 from tui.i18n import t
 from tui.screens.base import Answer, EngineScreen, bind, help_text
+from tui.widgets.app_footer import AppFooter
 from tui.widgets.row_table import RowTable
 
 PAGE = 60
@@ -113,7 +114,7 @@ class WorklistScreen(EngineScreen):
             yield Input(placeholder=t("worklist.search_placeholder"), compact=True, id="search")
         yield RowTable(t("action.open"), help_text("action.open"), id="worklist")
         yield Static(t("worklist.loading"), id="worklist-status")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(RowTable).focus()
