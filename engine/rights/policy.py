@@ -32,10 +32,10 @@ ABILITIES: dict[str, str] = {
     "audit.verify": "verify",
     "audit.replay": "replay",
     "audit.export": "export",
-    "users.list": "list users",
-    "users.manage": "manage users",
-    "regions.list": "list regions",
-    "regions.manage": "manage regions",
+    "users.list": "list",
+    "users.manage": "manage",  # the resource names whom: "user eve"
+    "regions.list": "list",
+    "regions.manage": "manage",  # "region noord"
     "access.read": "read the access log",
     "worker.run": "run the worker for",
     "message.send": "send",
@@ -57,7 +57,7 @@ ABILITIES: dict[str, str] = {
 # What a refusal names when the check came before the resource was known ("may not complete tasks").
 ANY_RESOURCE = {"task": "tasks", "case": "cases", "process": "processes", "audit": "case histories",
                 "message": "messages", "external": "external tasks", "incident": "cases",
-                "report": "monitoring figures", "session": "group sessions", "users": "", "regions": "",
+                "report": "monitoring figures", "session": "group sessions", "users": "users", "regions": "regions",
                 "access": "", "worker": "timers", "demo": "this database",
                 "retention": "cases", "register": "processes", "restricted": "cases"}
 # Abilities that apply to the tasks of certain lanes only; the others apply to a whole gemeente.
