@@ -148,6 +148,8 @@ def _shown(value, label) -> str:
         return option
     if isinstance(value, bool):
         return t("action.yes") if value else t("action.no")
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # a date, as the app shows dates
+        return f"{value[8:10]}-{value[5:7]}-{value[:4]}"
     return format_number(value)  # 0.5 reads "0,5"; text passes through unchanged
 
 

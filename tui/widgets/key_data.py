@@ -36,5 +36,11 @@ def key_rows(case, now: datetime, *, with_data: bool = True, bsn: str | None = N
 
 def render_rows(rows: list[tuple[str, str]], label_width: int = 16) -> Content:
     width = min(max((len(label) for label, _ in rows), default=0), label_width)
-    lines = [Content.assemble((f"{label[:width]:<{width}}", "$text-muted"), "  ", value) for label, value in rows]
+    lines = [Content.assemble((f"{_fit(label, width):<{width}}", "$text-muted"), "  ", value) for label, value in rows]
     return Content("\n").join(lines)
+
+
+def _fit(label: str, width: int) -> str:
+    """A label cut to `width` says so with an ellipsis ("Datum inburgeringsplic" read as a whole word)."""
+    return label if len(label) <= width else label[: width - 1] + "…"
+
