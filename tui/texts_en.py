@@ -63,6 +63,10 @@ TEXTS: dict[str, str] = {
     "worklist.also_cases.one": "1 case without a task here",
     "new_case.same_person_title": "This person already has a running case",
     "new_case.same_person": "A case is already running for this BSN: {case_id} ({process}, {gemeente}, stage {stage}). Start a second case anyway?",
+    "new_case.leave_title": "Leave without starting the case?",
+    "new_case.leave_question": "What you filled in is not kept: a new case has no draft yet.",
+    "new_case.leave_yes": "Discard (y)",
+    "new_case.leave_no": "Keep filling in (n)",
     "new_case.start_anyway": "Start anyway (y)",
     "new_case.dont_start": "Don't start (n)",
     "new_case.not_started": "No case started; the data is still in the form.",
@@ -209,7 +213,6 @@ TEXTS: dict[str, str] = {
     "header.roles": "Roles",
     "header.gemeenten": "Municipalities",
     "header.none": "none",
-    "header.unknown_user": "unknown user",
     "unknown_user.title": "Unknown user",
     "unknown_user.body": (
         "User '{name}' is not in this database's user list, so the app cannot tell which tasks are "

@@ -66,6 +66,10 @@ TEXTS: dict[str, str] = {
     "worklist.also_cases.one": "1 zaak zonder taak hier",
     "new_case.same_person_title": "Deze persoon heeft al een lopende zaak",
     "new_case.same_person": "Voor dit BSN loopt al een zaak: {case_id} ({process}, {gemeente}, fase {stage}). Toch een tweede zaak starten?",
+    "new_case.leave_title": "Nieuwe zaak niet starten?",
+    "new_case.leave_question": "Wat u hebt ingevuld, wordt niet bewaard: een nieuwe zaak heeft nog geen concept.",
+    "new_case.leave_yes": "Weggooien (j)",
+    "new_case.leave_no": "Verder invullen (n)",
     "new_case.start_anyway": "Toch starten (j)",
     "new_case.dont_start": "Niet starten (n)",
     "new_case.not_started": "Geen zaak gestart; de gegevens staan nog in het formulier.",
@@ -216,7 +220,6 @@ TEXTS: dict[str, str] = {
     "header.roles": "Rollen",
     "header.gemeenten": "Gemeenten",
     "header.none": "geen",
-    "header.unknown_user": "onbekende gebruiker",
     "unknown_user.title": "Gebruiker niet bekend",
     "unknown_user.body": (
         "Gebruiker '{name}' staat niet in de gebruikerslijst van deze database, dus de app weet niet "

@@ -307,6 +307,40 @@ async def test_new_case_from_start_form_to_its_first_task(db):
         assert "Noor Bakker" in people(app)
 
 
+async def test_leaving_a_half_filled_new_case_is_asked_first(db):
+    """A new case has no draft: escape with something typed asks, n keeps the form, j leaves it."""
+    from tui.screens.confirm import ConfirmModal
+
+    url, _ = db
+    app = make_app(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("enter", "down", "enter")  # the variant with a start form (naam, bsn, ...)
+        await settle(pilot)
+        form = app.screen.query_one(SchemaForm)
+        form.field_widget("naam").focus()
+        await type_text(pilot, "Noor Bakker")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen.query_one(SchemaForm)
+        assert isinstance(app.screen, NewCaseScreen) and form.field_widget("naam").value == "Noor Bakker"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(app.screen, WorklistScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # nothing typed: straight back
+        await settle(pilot)
+        assert isinstance(app.screen, WorklistScreen)
+
+
 async def test_unknown_user_is_told_how_to_add_themself(db):
     url, _ = db
     app = make_app(url, user="carla")

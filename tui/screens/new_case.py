@@ -176,4 +176,13 @@ class NewCaseScreen(EngineScreen):
         self.sending = False
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        """Back to the worklist; what was typed is asked about first (a new case keeps no draft)."""
+        forms = self.query(SchemaForm)
+        if self.sending or not forms or not forms.first().changed:
+            self.app.pop_screen()
+            return
+        from tui.screens.confirm import ConfirmModal
+
+        self.app.push_screen(ConfirmModal(t("new_case.leave_title"), t("new_case.leave_question"),
+                                          t("new_case.leave_yes"), t("new_case.leave_no")),
+                             lambda leave: self.app.pop_screen() if leave else None)

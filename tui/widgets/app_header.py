@@ -32,9 +32,9 @@ class AppHeader(Widget):
     def render(self) -> Content:
         width = max(self.content_size.width, 20)
         title = Content.assemble(("Traject", "bold"), " · ", (self.location, "bold $accent"))
+        # Until the directory answered, the login alone: "(onbekende gebruiker)" flashed at every start. A
+        # user the directory does not know gets its own screen (tui/screens/unknown_user.py).
         who = self.user.name if self.user else self.user_name
-        if self.user is None and self.user_name:
-            who = f"{self.user_name} ({t('header.unknown_user')})"
         gap = max(width - title.cell_length - len(who), 1)
         first = Content.assemble(title, " " * gap, (who, "bold"))
         second = Content.styled(self._identity_line(), "$text-muted")
