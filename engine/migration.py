@@ -98,6 +98,22 @@ class MigrationMethods:
                             for check, (case, target, workflow) in zip(checks, rebuilt, strict=True))
         return MigrationReport(applied, applied=True)
 
+    def _difference(self, case: Case, own, case_history, diverged, target) -> str | None:
+        """What differs at a divergence, named (data, open tasks, timers), from the same event replayed on
+        the case's own version: as `audit replay --against` says it. None when that cannot be told."""
+        from .audit.listing import describe_difference
+        from .audit.replay import Replayer, replay
+
+        if diverged.state is None:
+            return None
+        baseline = Replayer(own.spec, own.subprocess_specs, self._script_engine_factory, keep_states=True,
+                            id_seed=stored_seed(case.workflow))
+        recorded = next((s for s in replay(case_history.events, baseline, effective_only=True)
+                         if s.event.seq == diverged.event.seq), None)
+        if recorded is None or recorded.status != "ok" or recorded.state is None:
+            return None
+        return describe_difference(recorded.state, diverged.state, target.label)
+
     def _check_migration(self, session, case: Case, to_version) -> tuple[MigrationCheck, object, object]:
         """Whether `case` can move to `to_version`, with the target Definition and the rebuilt workflow."""
         from . import instances
@@ -123,12 +139,13 @@ class MigrationMethods:
             return refused(f"version {target.label}: {target.altered}")
         (case_history,) = history.load(session, [case.id])
         replayer = Replayer(target.spec, target.subprocess_specs, self._script_engine_factory,
-                            id_seed=stored_seed(case.workflow))
+                            keep_states=True, id_seed=stored_seed(case.workflow))
         for step in replay(case_history.events, replayer, effective_only=True):
             if step.status in ("diverged", "erased"):
                 event = step.event
                 what = event.type + (f" {event.task}" if event.task else "")
-                return refused(f"diverges at event {event.seq} ({what}): {step.message}")
+                why = self._difference(case, own, case_history, step, target) or step.message
+                return refused(f"diverges at event {event.seq} ({what}): {why}")
         if replayer.workflow is None:
             return refused("its history holds no command to rebuild it from")
         after = tuple(t.task for t in instances.human_tasks(replayer.workflow))

@@ -90,6 +90,7 @@ def test_a_case_whose_history_would_have_gone_otherwise_is_refused_and_nothing_c
 
     dry = cli("migrate", case_id, "--to", "2", "--dry-run", now=T0)
     assert dry.code == 2 and "CANNOT migrate" in dry.out and "diverges at event 1 (case_started)" in dry.out
+    assert "data extra on" in dry.out and ": extra" in dry.out, dry.out  # what differs, named
     refused = cli("migrate", case_id, "--to", "2", now=T0)
     assert refused.code == 2 and "diverges at event 1" in refused.err and "was not migrated" in refused.err
     assert cli("migrate", case_id, "--to", "1", now=T0).code == 2  # not newer
