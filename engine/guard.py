@@ -94,6 +94,10 @@ class Guarded:
     def _record_refusal(self, err: NotAllowed) -> None:
         from .rights import access_log
 
+        if getattr(err, "recorded", False):  # a refused impersonation is recorded where it is found
+            return
+        err.recorded = True
+
         via = self._identity_cache[1] if self._identity_cache else None
         self._record(lambda s: access_log.append(
             s, at=self.clock(), type="access_denied", actor=err.user or "?", via=via, action=err.action,
