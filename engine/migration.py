@@ -98,7 +98,7 @@ class MigrationMethods:
                             for check, (case, target, workflow) in zip(checks, rebuilt, strict=True))
         return MigrationReport(applied, applied=True)
 
-    def _difference(self, case: Case, own, case_history, diverged, target) -> str | None:
+    def _difference(self, own, case_history, seed, diverged, target) -> str | None:
         """What differs at a divergence, named (data, open tasks, timers), from the same event replayed on
         the case's own version: as `audit replay --against` says it. None when that cannot be told."""
         from .audit.listing import describe_difference
@@ -107,7 +107,7 @@ class MigrationMethods:
         if diverged.state is None:
             return None
         baseline = Replayer(own.spec, own.subprocess_specs, self._script_engine_factory, keep_states=True,
-                            id_seed=stored_seed(case.workflow))
+                            id_seed=seed)
         recorded = next((s for s in replay(case_history.events, baseline, effective_only=True)
                          if s.event.seq == diverged.event.seq), None)
         if recorded is None or recorded.status != "ok" or recorded.state is None:
@@ -138,13 +138,14 @@ class MigrationMethods:
         if target.altered:
             return refused(f"version {target.label}: {target.altered}")
         (case_history,) = history.load(session, [case.id])
+        seed = stored_seed(case.workflow)
         replayer = Replayer(target.spec, target.subprocess_specs, self._script_engine_factory,
-                            keep_states=True, id_seed=stored_seed(case.workflow))
+                            keep_states=True, id_seed=seed)
         for step in replay(case_history.events, replayer, effective_only=True):
             if step.status in ("diverged", "erased"):
                 event = step.event
                 what = event.type + (f" {event.task}" if event.task else "")
-                why = self._difference(case, own, case_history, step, target) or step.message
+                why = self._difference(own, case_history, seed, step, target) or step.message
                 return refused(f"diverges at event {event.seq} ({what}): {why}")
         if replayer.workflow is None:
             return refused("its history holds no command to rebuild it from")

@@ -58,17 +58,23 @@ def kinds_of(workflow) -> tuple[bool, bool]:
     if found is None:
         specs = [spec, *(s for s in (workflow.subprocess_specs or {}).values() if s is not None)]
         task_specs = [t for s in specs for t in s.task_specs.values()]
-        found = (any(_catches_messages(getattr(t, "event_definition", None)) for t in task_specs),
+        found = (any(_messages_of(getattr(t, "event_definition", None)) for t in task_specs),
                  any(isinstance(t, ExternalServiceTask) for t in task_specs))
         with _KINDS_LOCK:
             _KINDS[spec] = found
     return found
 
 
-def _catches_messages(definition) -> bool:
-    if isinstance(definition, MultipleEventDefinition):  # an event-based gateway's
-        return any(isinstance(d, MessageEventDefinition) for d in definition.event_definitions)
-    return isinstance(definition, MessageEventDefinition)
+def _parts(definition) -> list:
+    """The events a catch waits for: an event-based gateway's MultipleEventDefinition waits for the first of
+    several; any other event definition is one."""
+    if isinstance(definition, MultipleEventDefinition):
+        return list(definition.event_definitions)
+    return [definition] if definition is not None else []
+
+
+def _messages_of(definition) -> list[MessageEventDefinition]:
+    return [d for d in _parts(definition) if isinstance(d, MessageEventDefinition)]
 
 
 def _element(task) -> str:
@@ -76,14 +82,8 @@ def _element(task) -> str:
 
 
 def _message_definitions(task) -> list[MessageEventDefinition]:
-    """The messages a waiting task catches: its own, or, for an event-based gateway (or an event with
-    several definitions), each message among its MultipleEventDefinition's."""
-    definition = getattr(task.task_spec, "event_definition", None)
-    if isinstance(definition, MessageEventDefinition):
-        return [definition]
-    if isinstance(definition, MultipleEventDefinition):
-        return [d for d in definition.event_definitions if isinstance(d, MessageEventDefinition)]
-    return []
+    """The messages a waiting task catches: its own, or each of an event-based gateway's."""
+    return _messages_of(getattr(task.task_spec, "event_definition", None))
 
 
 def _message_definition(task, message: str | None = None) -> MessageEventDefinition | None:
@@ -94,8 +94,11 @@ def _message_definition(task, message: str | None = None) -> MessageEventDefinit
 def message_waits(workflow) -> list[MessageWait]:
     waits = []
     for task in workflow.get_tasks(state=TaskState.WAITING):
-        for definition in _message_definitions(task):
-            broadcast = str(properties_of(task.task_spec).get("broadcast", "")).lower() == "true"
+        definitions = _message_definitions(task)
+        if not definitions:
+            continue
+        broadcast = str(properties_of(task.task_spec).get("broadcast", "")).lower() == "true"
+        for definition in definitions:
             waits.append(MessageWait(str(task.id), _element(task), definition.name,
                                      _correlation(workflow, definition, task.data), broadcast))
     return waits
@@ -200,8 +203,7 @@ def waiting_for(workflow) -> list[str]:
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
         where = f" at {_element(task)}"
-        either = getattr(definition, "event_definitions", None) if isinstance(definition, MultipleEventDefinition) else None
-        for one in either or [definition]:  # an event-based gateway waits for the first of several
+        for one in _parts(definition):
             if isinstance(one, MessageEventDefinition):
                 lines.append(f"message '{one.name}'{where}")
             elif isinstance(one, SignalEventDefinition):

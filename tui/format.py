@@ -34,12 +34,15 @@ def mask_bsn(bsn: str | None) -> str:
     return "*" * max(len(text) - 3, 0) + text[-3:]
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_day(text: str) -> date | None:
     """A date as a caseworker types it: '2026-12-09', or in Dutch order '9-12-2026' (also 9/12/2026 or
     9.12.2026); None when it is neither."""
     text = text.strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if _ISO_DATE.fullmatch(text):
             return date.fromisoformat(text)
         found = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
         return date(int(found[3]), int(found[2]), int(found[1])) if found else None
@@ -148,7 +151,7 @@ def _shown(value, label) -> str:
         return option
     if isinstance(value, bool):
         return t("action.yes") if value else t("action.no")
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # a date, as the app shows dates
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):  # a date, as the app shows dates
         return f"{value[8:10]}-{value[5:7]}-{value[:4]}"
     return format_number(value)  # 0.5 reads "0,5"; text passes through unchanged
 

@@ -104,6 +104,14 @@ class EngineScreen(Screen):
     def header(self) -> AppHeader:
         return AppHeader(t(self.LOCATION), self.app.user, self.engine.settings.user)
 
+    # Actions the user's grants do not allow are hidden from the footer and do nothing: action -> ability.
+    ACTION_ABILITIES: dict[str, str] = {}
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        needed = self.ACTION_ABILITIES.get(action)
+        user = self.app.user
+        return needed is None or user is None or user.may(needed)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.post_message(self.WorkFailed(event.worker.error, event.worker.group))

@@ -36,11 +36,6 @@ def _tolk(view) -> str:
     return f"{view.interpreter_type[:3]}{language}{booked}"
 
 
-def _may(app, ability: str | None) -> bool:
-    """Whether the user's grants allow an action that needs `ability` (None: any user)."""
-    return ability is None or app.user is None or app.user.may(ability)
-
-
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -99,12 +94,9 @@ class SessionsScreen(EngineScreen):
         status = t("sessions.count", count=len(self.sessions)) if self.sessions else t("sessions.empty")
         self.query_one("#sessions-status", Static).update(status)
 
-    # Actions the user's grants do not allow are hidden from the footer and do nothing (as on the worklist).
+    # What each action needs (EngineScreen.check_action hides the others).
     ACTION_ABILITIES = {"attendance": "session.attend", "enrol": "session.plan", "new_session": "session.plan",
                         "cancel_session": "session.plan"}
-
-    def check_action(self, action: str, parameters) -> bool | None:
-        return _may(self.app, self.ACTION_ABILITIES.get(action))
 
     def _selected(self):
         table = self.query_one(DataTable)
@@ -309,8 +301,7 @@ class AttendanceScreen(EngineScreen):
         table.focus()
         self.load()
 
-    def check_action(self, action: str, parameters) -> bool | None:
-        return _may(self.app, {"move": "session.plan"}.get(action))
+    ACTION_ABILITIES = {"move": "session.plan"}
 
     @work(thread=True, exclusive=True, group="attendance", exit_on_error=False)
     def load(self) -> None:

@@ -73,7 +73,7 @@ class TaskScreen(EngineScreen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "toggle" and parameters == ("#task-side",) and self.spec is not None and self.case is None:
             return False  # an outside executor has no case data panel: f3 is not offered
-        return True
+        return super().check_action(action, parameters)
 
     def compose(self) -> ComposeResult:
         yield self.header()

@@ -196,18 +196,11 @@ class WorklistScreen(EngineScreen):
         self.query_one("#worklist-status", Static).update(t("worklist.no_worklist_auditor" if auditor
                                                             else "worklist.no_worklist"))
 
-    # Actions the user's grants do not allow are hidden from the footer and do nothing.
+    # What each action needs (EngineScreen.check_action hides the others).
     ACTION_ABILITIES = {"audit": "audit.replay", "new_case": "case.start", "dossier": "case.view",
                         "claim": "task.claim", "assign": "task.takeover", "mark": "task.takeover",
                         "follow_up": "task.claim", "dashboard": "report.view", "filters": "task.list",
                         "sessions": "session.view"}
-
-    def check_action(self, action: str, parameters) -> bool | None:
-        needed = self.ACTION_ABILITIES.get(action)
-        user = self.app.user
-        if needed is None or user is None:
-            return True
-        return user.may(needed)
 
     def fill_table(self) -> None:
         """(Re)build the columns for the rows at hand and the screen's width (tui/column_plan.py): the
