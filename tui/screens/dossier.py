@@ -145,20 +145,13 @@ class DossierScreen(EngineScreen):
             self.app.pop_screen()
             self.app.show_error(message.error)
 
+    ACTION_ABILITIES = {"audit": "audit.replay", "note": "case.note"}  # the audit view is the auditors'
+
     def check_action(self, action: str, parameters) -> bool | None:
         from tui.screens.incident_actions import incident_action_allowed
 
         allowed = incident_action_allowed(self, action)
-        if allowed is not None:
-            return allowed
-        user = self.app.user
-        if user is None:
-            return True
-        if action == "audit":
-            return user.may("audit.replay")  # hidden for caseworkers: the audit view is the auditors'
-        if action == "note":
-            return user.may("case.note")
-        return True
+        return allowed if allowed is not None else super().check_action(action, parameters)
 
     def action_note(self) -> None:
         from tui.screens.note import NoteModal
