@@ -55,6 +55,7 @@ class DossierMethods:
 
         cases, instances = _runtime()
         from .case_path import case_path
+        from .purge import ERASED_STATUS
 
         with self.command("case.view", Resource(f"case {case_id}")) as (session, who):
             case = session.get(Case, case_id)
@@ -67,15 +68,17 @@ class DossierMethods:
             titles = instances.element_labels(workflow.spec, workflow.subprocess_specs)  # task ids -> names
             self.log(session, who, "dossier_viewed", "case.view", resource.label, "ok", case_id=case_id)
             history = [_history(e, self._version_of(session, e.definition_id), titles) for e in events]
+            # an erased case goes nowhere: its kept workflow would still predict a path and timers
+            erased = case.status == ERASED_STATUS
             return CaseDetail(
                 summary=self._summary(session, case),
                 data=self._reveal(session, who, resource, _json_safe(instances.case_data(workflow)), case_id),
                 open_tasks=tuple(worklist.query(session, TaskFilter(case_id=case_id))),
                 events=tuple(self._history_shown(session, who, resource, h, case_id) for h in history),
                 incident=incident_of(case),
-                waiting_timers=tuple(instances.waiting_timers(workflow)),
-                waiting_for=tuple(_waiting_for(workflow)),
-                path=case_path(workflow),
+                waiting_timers=() if erased else tuple(instances.waiting_timers(workflow)),
+                waiting_for=() if erased else tuple(_waiting_for(workflow)),
+                path=() if erased else case_path(workflow),
             )
 
     def visited_nodes(self, case_id: str) -> set[tuple[str, str]]:

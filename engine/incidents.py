@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from . import sessions
 from .errors import InvalidInput, NotFound, ScriptError
 from .rights import Resource
 from .store import repo
@@ -70,6 +71,7 @@ def _cancel(session, case: Case, now, actor: str, reason: str) -> None:
     for table in (WorkItem, MessageWait, ServiceItem):  # nothing of it is open any more
         session.execute(delete(table).where(table.case_id == case.id))
     repo.close_tasks(session, case.id, open_tasks, now)  # `complete` on one of them: no longer open
+    sessions.withdraw_ended_case(session, case.id, actor, now)
     session.flush()
     # Information for the replay, like incident_raised: the workflow did not change, so its digest
     # is that of the last event.

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import InvalidInput
+from .purge import ERASED_STATUS
 from .store import repo
 from .store.tables import Event
 
@@ -27,6 +28,10 @@ def add(session: Session, case_id: str, text: str, actor: str, now: datetime,
     if len(text) > MAX_NOTE:
         raise InvalidInput(f"a note is at most {MAX_NOTE} characters (this one has {len(text)})")
     case = repo.case_for_update(session, case_id)
+    if case.status == ERASED_STATUS:
+        # the erasure removed the case's notes; a new one would bring personal data back into a history
+        # the audit now verifies as erased
+        raise InvalidInput(f"case {case_id} is erased: its personal data is gone, so it takes no new notes")
     data: dict = {"text": text}
     if corrects is not None:
         corrected = session.scalar(select(Event).where(Event.case_id == case.id, Event.seq == corrects))

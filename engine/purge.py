@@ -22,6 +22,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
+from . import sessions
 from .audit.chain import canonical
 from .retention import CLOSED, CLOSING_EVENTS, category_fields, category_terms, term_of
 from .store import repo
@@ -167,6 +168,7 @@ def erase(session, case: Case, *, basis: str, grond: str, actor: str, now: datet
         session.execute(delete(FollowUp).where(FollowUp.task_id.in_(task_ids)))
     for table in (WorkItem, MessageWait, ServiceItem, Draft):
         session.execute(delete(table).where(table.case_id == case.id))
+    sessions.withdraw_ended_case(session, case.id, actor, now)
     case.person_name = case.bsn = case.incident = None
     case.workflow, case.next_timer_at, case.snapshot_seq = empty_workflow, None, None  # nothing to re-apply
     case.status, case.updated_at = ERASED_STATUS, now

@@ -311,6 +311,18 @@ def finish(db: Session, ctx, row: GroupSession, part: SessionParticipant, outcom
     return True
 
 
+def withdraw_ended_case(db: Session, case_id: str, actor: str, now: datetime) -> int:
+    """An ended (cancelled or erased) case gives up its seats in sessions still planned: it will not come,
+    and the place is someone else's. Held sessions keep their outcomes. Returns how many seats were freed."""
+    planned = select(GroupSession.id).where(GroupSession.status == PLANNED)
+    seats = list(db.scalars(select(SessionParticipant).where(SessionParticipant.case_id == case_id,
+                                                             SessionParticipant.status == ENROLLED,
+                                                             SessionParticipant.session_id.in_(planned))))
+    for seat in seats:
+        seat.status, seat.outcome_at, seat.outcome_by = CANCELLED, now, actor
+    return len(seats)
+
+
 def enrol_one(db: Session, ctx, row: GroupSession, wait: Waiting) -> None:
     existing = participation(db, row.id, wait.case.id)
     now = ctx.clock()

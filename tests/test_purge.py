@@ -115,6 +115,9 @@ def test_an_article_17_request_erases_a_running_case_and_is_logged(cli, db_url):
     log = cli.ok("access-log", "--case", case_id, now=T0)
     assert any(e["action"] == "case.purge" and e["outcome"] == "ok" for e in log)
     assert cli("purge", case_id, "--reason", "nogmaals", now=T0).code == 2  # erased already
+    late_note = cli("notitie", case_id, f"{NAME} belde nog", now=T0)  # would bring the person back
+    assert late_note.code == 2 and "is erased" in late_note.err
+    assert rows_containing(db_url, [NAME]) == [] and cli("audit", "verify", case_id, now=T0).code == 0
 
 
 def test_a_caseworker_may_not_erase(cli, db_url):

@@ -186,6 +186,22 @@ def test_a_cancelled_session_returns_its_participants_to_be_planned(cli):
     assert result.code == 2 and "is geannuleerd" in result.err
 
 
+def test_a_cancelled_or_erased_case_gives_up_its_seat_in_a_planned_session(cli):
+    cli.ok("deploy", str(GROEPSWERK))
+    sid = _session(cli, capacity=3)
+    stays, cancelled, erased = (_case(cli, naam) for naam in ("Blijft", "Stopt", "Gewist"))
+    cli.ok("sessions", "enrol", sid, stays, cancelled, erased, now=NOW)
+    cli.ok("cancel", cancelled, "--reason", "verhuisd naar een andere gemeente", now=NOW)
+    cli.ok("purge", erased, "--reason", "verzoek 2026-12 van betrokkene", now=NOW)
+    shown = cli.ok("sessions", "show", sid)
+    assert shown["fill"] == "1/3"
+    assert {p["case_id"]: p["status"] for p in shown["participants"]} == {
+        stays: "ingeschreven", cancelled: "geannuleerd", erased: "geannuleerd"}
+    result = cli("sessions", "attendance", sid, "--present", erased, now=AFTER)
+    assert result.code == 2
+    assert cli("audit", "verify", "--all", now=AFTER).code == 0
+
+
 def test_moving_a_person_to_another_session_is_one_action(cli):
     cli.ok("deploy", str(GROEPSWERK))
     first, second = _session(cli), _session(cli, capacity=1)

@@ -120,6 +120,8 @@ def event_text(event_type: str, task: str | None, data: dict | None, title: str 
     data = data or {}
     if event_type == "note_added" and data.get("corrects"):
         key = "event.note_correction"
+    elif event_type == "note_added" and not data.get("text"):
+        key = "event.note_erased"  # the erasure removed the note's text; the event stays in the chain
     text = t(key, task=title or humanize(task), message=data.get("message", ""), text=data.get("text", ""),
              seq=data.get("corrects", ""))
     return event_type.replace("_", " ") if text == key else text

@@ -90,6 +90,7 @@ TEXTS: dict[str, str] = {
     "action.case_data": "Case data",
     "action.case_data_help": "Open or fold the case data",
     "event.note_added": "Note: {text}",
+    "event.note_erased": "Note (erased)",
     "event.note_correction": "Note (corrects #{seq}): {text}",
     "action.note": "Note",
     "action.note_help": "Add a short note to the dossier (who, when, text)",

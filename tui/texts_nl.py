@@ -93,6 +93,7 @@ TEXTS: dict[str, str] = {
     "action.case_data": "Zaakgegevens",
     "action.case_data_help": "Zaakgegevens openen of invouwen",
     "event.note_added": "Notitie: {text}",
+    "event.note_erased": "Notitie (gewist)",
     "event.note_correction": "Notitie (corrigeert #{seq}): {text}",
     "action.note": "Notitie",
     "action.note_help": "Een korte notitie aan het dossier toevoegen (wie, wanneer, tekst)",

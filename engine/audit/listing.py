@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..notes import NOTE_EVENT
 from .replay import Step
 from .views import CaseVerification, DataDiff, Finding, ReplayStep
 
@@ -70,6 +71,9 @@ def _title(labels: dict, task: str | None) -> str | None:
 
 
 def _note(step: Step) -> str | None:
+    data = step.event.data
+    if step.event.type == NOTE_EVENT and isinstance(data, dict):
+        return data.get("text")  # a caseworker's note is what the auditor reads at that step
     if step.incident:
         return f"the command failed as recorded ({step.incident}); the state stayed as it was"
     return step.message

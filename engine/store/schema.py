@@ -336,7 +336,8 @@ session_participants = Table(
     _required("session_id", String(36), ForeignKey("group_sessions.id"), index=True),
     _required("case_id", String(36), ForeignKey("cases.id"), index=True),
     _required("gemeente", String(20)),  # the case's, for row security
-    # ingeschreven | aanwezig | no_show | afgemeld | geweigerd (ceremonie) | geannuleerd (session cancelled)
+    # ingeschreven | aanwezig | no_show | afgemeld | geweigerd (ceremonie) | geannuleerd (the session was
+    # cancelled, or the case ended before it)
     # | verplaatst (moved)
     _required("status", String(20)),
     _required("enrolled_at", UTCDateTime()),

@@ -235,6 +235,29 @@ async def test_dossier_shows_an_incident_plainly(db):
         assert "Storing" in str(app.screen.query_one("#dossier-key-data").render())  # status
 
 
+async def test_the_dossier_of_an_erased_case_offers_no_note_and_predicts_no_path(db):
+    url, cases = db
+    engine = build_engine(Settings(db_url=url, user="seed", now=NOW))
+    engine.add_note(cases["Sara Haddad"], "Belt terug na de vakantie")
+    engine.purge_case(cases["Sara Haddad"], "verzoek 2026-12 van betrokkene")
+    engine.db.dispose()
+    app = make_app(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(DossierScreen(cases["Sara Haddad"]))
+        await settle(pilot)
+        screen = app.screen
+        assert "Gewist" in str(screen.query_one("#dossier-key-data").render())
+        assert not screen.query("#dossier-path")
+        history = [row[2] for row in table_rows(screen.query_one("#dossier-history", DataTable))]
+        assert history[0] == "Persoonsgegevens gewist (AVG)" and "Notitie (gewist)" in history
+        keys = {active.binding.action for active in screen.active_bindings.values()}
+        assert "note" not in keys and "audit" not in keys  # anna is no auditor
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen  # no note modal
+
+
 async def test_coordinators_see_the_technical_incident_message(db):
     url, _ = db
     app = make_app(url, user="bert")  # klantmanager and coordinator

@@ -149,3 +149,21 @@ async def test_the_auditor_view_in_english(db):
         await open_audit(pilot, "Sara Haddad")
         assert shown(app, "#audit-verification").startswith("Verification: ok")
         assert "Open tasks after" in shown(app, "#audit-step")
+
+
+async def test_a_note_shows_as_its_own_step_with_its_text(db):
+    from tui_app_fixtures import NOW, TUI_POLICY
+
+    from engine import Settings, build_engine
+
+    url, cases = db
+    engine = build_engine(Settings(db_url=url, user="anna", now=NOW, policy_path=TUI_POLICY))
+    engine.add_note(cases["Sara Haddad"], "Belt na de vakantie terug")
+    engine.db.dispose()
+    app = make_app(url, user="olga")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_audit(pilot, "Sara Haddad")
+        await pilot.press("end")
+        step = shown(app, "#audit-step")
+        assert "Notitie: Belt na de vakantie terug" in step and "Wie              anna" in step
+        assert shown(app, "#audit-verification").startswith("Controle: in orde")

@@ -57,7 +57,8 @@ def rows_text(rows: list[tuple[str, str | Content]]) -> Content:
 
 def what_text(step: ReplayStep) -> str:
     key = f"event.{step.type}"
-    text = t(key, task=step.title or humanize(step.task), message=step.note or "")
+    note = step.note or ""
+    text = t(key, task=step.title or humanize(step.task), message=note, text=note, seq="")
     return step.type.replace("_", " ") if text == key else text.rstrip(": ")
 
 
@@ -226,7 +227,8 @@ class AuditScreen(EngineScreen):
         if step.findings:
             parts += [Content(""), Content.styled(t("audit.step_findings"), "bold $text-error")]
             parts += [Content.styled(f"• {finding_text(f)}", "$text-error") for f in step.findings]
-        if step.note:
+        # a note's text is in "Wat" already, and an erased step's reason in "Herhaling"
+        if step.note and step.type != "note_added" and step.status != "erased":
             parts += [Content(""), Content.assemble((t("audit.note"), "$text-muted"), ": ", step.note)]
         body.update(Content("\n").join(parts))
         self.query_one("#audit-body", VerticalScroll).scroll_home(animate=False)

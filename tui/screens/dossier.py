@@ -126,6 +126,7 @@ class DossierScreen(EngineScreen):
         self.case, self.labels = message.case, message.labels
         await self.recompose()
         self.fill_tables()
+        self.refresh_bindings()  # the keys depend on the case (no note on an erased one)
         if self.case.open_tasks:
             # The open tasks sit under the key data, in view: the dossier stays at its top. (Scrolling
             # to them used the half-built layout and now and then went past them, to the history.)
@@ -150,6 +151,8 @@ class DossierScreen(EngineScreen):
     def check_action(self, action: str, parameters) -> bool | None:
         from tui.screens.incident_actions import incident_action_allowed
 
+        if action == "note" and self.case is not None and self.case.summary.status == "erased":
+            return False  # the erasure took the notes; a new one would bring personal data back
         allowed = incident_action_allowed(self, action)
         return allowed if allowed is not None else super().check_action(action, parameters)
 
