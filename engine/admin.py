@@ -38,14 +38,21 @@ class AdminMethods:
                                        "--role beheerder --all")
             else:
                 who.require("users.manage", Resource(f"user {name}"))
+            roles = list(dict.fromkeys(roles))  # `--role x --role x` grants x once
             directory.check_roles(session, roles, self.policy(), force)
-            scopes = directory.scopes(session, gemeenten, regions, everywhere, force)
+            scopes = list(dict.fromkeys(directory.scopes(session, gemeenten, regions, everywhere, force)))
             self._check_within_admin_scope(session, who, scopes, name)
+            if not self.db.is_sqlite:
+                from .rights.pg import ensure_login_role, login_role_refusal
+
+                # only a beheerder of every gemeente may act as anyone on PostgreSQL (traject_admin)
+                admin = "beheerder" in roles and ("all", "*") in scopes
+                refusal = login_role_refusal(session.connection(), name, admin, "beheerder" in roles)
+                if refusal:
+                    raise who.refusal("users.manage", Resource(f"user {name}"), f" ({refusal})")
             directory.add_grants(session, name, roles, scopes, who.name, self.clock())
             if not self.db.is_sqlite:
-                from .rights.pg import ensure_login_role
-
-                ensure_login_role(session.connection(), name, admin="beheerder" in roles)
+                ensure_login_role(session.connection(), name, admin, "beheerder" in roles)
             session.flush()
             return user_view(directory.resolve(session, name, self.policy()))
 
@@ -73,8 +80,25 @@ class AdminMethods:
                 raise who.refusal("users.manage", Resource(f"user {name} in {scope}"),
                                   " (outside the gemeenten this beheerder manages)")
 
+    @staticmethod
+    def _check_manages_every_gemeente(who: Principal, ability: str, what: str) -> None:
+        """A region is the reach of every grant that names it: changing one changes what others may see,
+        in any gemeente, so it takes a beheerder of all of them (`--all`)."""
+        if who.known and who.gemeenten_with(ability) is not None:
+            raise who.refusal(ability, Resource(what), " (a region is managed by a beheerder of every gemeente, "
+                                                       "granted with --all)")
+
     def remove_user(self, name: str, roles: Sequence[str] = ()) -> None:
+        """Remove the user, or only these roles of theirs; a beheerder of some gemeenten only grants
+        within them (whoever else holds a grant elsewhere stays as they are)."""
+        roles = list(dict.fromkeys(roles))
         with self.command("users.manage", Resource(f"user {name}"), audit="users.manage") as (session, who):
+            held = directory.grant_scopes(session, name, roles)
+            if roles and (missing := [r for r in roles if r not in {role for role, _, _ in held}]):
+                known = directory.get_roles(session, name)
+                raise InvalidInput(f"--role: user '{name}' has no role {', '.join(repr(r) for r in missing)} "
+                                   f"(their roles: {', '.join(known) or 'none'}); nothing removed")
+            self._check_within_admin_scope(session, who, sorted({(k, s) for _, k, s in held}), name)
             directory.remove(session, name, roles)
 
     def list_users(self) -> list[UserInfo]:
@@ -95,12 +119,14 @@ class AdminMethods:
     # -- regions ----------------------------------------------------------------------------------
     def add_region(self, name: str, gemeenten: Sequence[str], force: bool = False) -> dict[str, list[str]]:
         with self.command("regions.manage", Resource(f"region {name}"), audit="regions.manage") as (session, who):
+            self._check_manages_every_gemeente(who, "regions.manage", f"region {name}")
             directory.add_region(session, name, gemeenten, self.clock(), force)
             session.flush()
             return {name: directory.regions(session)[name]}
 
     def remove_region(self, name: str) -> None:
         with self.command("regions.manage", Resource(f"region {name}"), audit="regions.manage") as (session, who):
+            self._check_manages_every_gemeente(who, "regions.manage", f"region {name}")
             directory.remove_region(session, name)
 
     def list_regions(self) -> dict[str, list[str]]:
@@ -145,7 +171,7 @@ class AdminMethods:
         number of the same process, or "PROCESS_ID:VERSION") with the first event where it diverges."""
         from .audit import api
 
-        with self.command("audit.replay", Resource(f"case {case_id}"), audit="audit.replay") as (session, who):
+        with self.command("audit.replay", Resource(f"case {case_id}", case_id=case_id), audit="audit.replay") as (session, who):
             self._require_cases_in_scope(session, who, "audit.replay", [case_id])
         return api.replay_case(self.db, self._spec_cache(), self._script_engine_factory, case_id,
                                against_version)
@@ -171,7 +197,7 @@ class AdminMethods:
             if gemeente is None:
                 raise NotFound(f"case '{case_id}' does not exist")
             if gemeente not in within:
-                raise who.refusal(ability, Resource(f"case {case_id} ({gemeente})"))
+                raise who.refusal(ability, Resource(f"case {case_id} ({gemeente})", case_id=case_id))
 
     def _spec_cache(self):
         if self._specs is None:

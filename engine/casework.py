@@ -72,7 +72,7 @@ class CaseworkMethods:
         """A note in the case's history (engine/notes.py); `corrects`: the seq of the note it corrects.
         Returns the note's seq."""
         self._same_actor(actor)
-        with self.command("case.note", Resource(f"case {case_id}")) as (session, who):
+        with self.command("case.note", Resource(f"case {case_id}", case_id=case_id)) as (session, who):
             self._require_case(session, who, "case.note", case_id)
             event = notes.add(session, case_id, text, who.name, self.clock(), corrects)
             return event.seq
@@ -128,11 +128,11 @@ class CaseworkMethods:
         version: deployed versions never change. For whoever may see the case's dossier or its tasks."""
         from .labels import labels_from_sources
 
-        with self.command(None, Resource(f"case {case_id}"), write=False) as (session, who):
+        with self.command(None, Resource(f"case {case_id}", case_id=case_id), write=False) as (session, who):
             case = session.get(Case, case_id)
             if case is None:
                 raise NotFound(f"case '{case_id}' does not exist")
-            resource = Resource(f"case {case_id} ({case.gemeente})", case.gemeente)
+            resource = Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id)
             if not (who.may("case.view", resource) or who.may("task.view", resource)):
                 raise who.refusal("case.view", resource)
             if case.definition_id not in self._labels:
@@ -182,5 +182,5 @@ class CaseworkMethods:
         case = session.get(Case, case_id)
         if case is None:
             raise NotFound(f"case '{case_id}' does not exist")
-        who.require(ability, Resource(f"case {case_id} ({case.gemeente})", case.gemeente))
+        who.require(ability, Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id))
         return case

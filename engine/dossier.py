@@ -57,7 +57,7 @@ class DossierMethods:
         from .case_path import case_path
         from .purge import ERASED_STATUS
 
-        with self.command("case.view", Resource(f"case {case_id}")) as (session, who):
+        with self.command("case.view", Resource(f"case {case_id}", case_id=case_id)) as (session, who):
             case = session.get(Case, case_id)
             if case is None:
                 raise NotFound(f"case '{case_id}' does not exist")
@@ -86,11 +86,11 @@ class DossierMethods:
         from .service import _runtime
 
         cases, instances = _runtime()
-        with self.command("case.view", Resource(f"case {case_id}"), write=False) as (session, who):
+        with self.command("case.view", Resource(f"case {case_id}", case_id=case_id), write=False) as (session, who):
             case = session.get(Case, case_id)
             if case is None:
                 raise NotFound(f"case '{case_id}' does not exist")
-            who.require("case.view", Resource(f"case {case_id} ({case.gemeente})", case.gemeente))
+            who.require("case.view", Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id))
             return instances.visited_nodes(cases.peek_for_reading(session, self._ctx(who.name), case))
 
     def _history_shown(self, session, who, resource, entry: HistoryEntry, case_id: str) -> HistoryEntry:

@@ -80,6 +80,7 @@ class NotAllowed(EngineError):
     exit_code = 4
     title = "Niet toegestaan"
 
-    def __init__(self, message: str, user: str = "", action: str = "", resource: str = ""):
+    def __init__(self, message: str, user: str = "", action: str = "", resource: str = "",
+                 case_id: str | None = None):
         super().__init__(message)
-        self.user, self.action, self.resource = user, action, resource
+        self.user, self.action, self.resource, self.case_id = user, action, resource, case_id

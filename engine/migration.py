@@ -84,7 +84,7 @@ class MigrationMethods:
             checks, rebuilt = [], []
             for case_id in ids:
                 case = _case(session, case_id, lock=not dry_run)
-                who.require(ability, Resource(f"case {case_id} ({case.gemeente})", case.gemeente))
+                who.require(ability, Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id))
                 check, target, workflow = self._check_migration(session, case, to_version)
                 checks.append(check)
                 rebuilt.append((case, target, workflow))

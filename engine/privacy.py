@@ -98,7 +98,7 @@ class PrivacyMethods:
         from .audit.verify import verify_history
         from .purge import ERASED_STATUS
 
-        with self.command("case.purge", Resource(f"case {case_id}")) as (session, who):
+        with self.command("case.purge", Resource(f"case {case_id}", case_id=case_id)) as (session, who):
             if session.get(Case, case_id) is None:
                 raise NotFound(f"case '{case_id}' does not exist")
             case = repo.case_for_update(session, case_id)

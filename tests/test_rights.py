@@ -157,6 +157,15 @@ def test_reads_and_administrative_commands_are_logged_without_data(cli, world):
     assert cli("access-log", "--verify").code == 0
 
 
+def test_a_refusal_on_a_case_is_in_that_cases_access_log(cli, world):
+    elders = world["cases"]["elders"]
+    for command in (["show", elders], ["cancel", elders, "--reason", "verhuisd"], ["notitie", elders, "x"]):
+        assert cli(*command, user="km1").code == 4
+    refusals = [e for e in cli.ok("access-log", "--case", elders) if e["type"] == "access_denied"]
+    assert [(e["actor"], e["action"]) for e in reversed(refusals)] == [
+        ("km1", "case.view"), ("km1", "case.cancel"), ("km1", "case.note")]
+
+
 def test_users_add_checks_roles_and_codes_and_the_first_user_is_a_beheerder(capsys, tmp_path):
     cli = Cli(capsys, f"sqlite:///{tmp_path / 'leeg.db'}", user="eerste", setup_user=False)  # the bootstrap
     first = cli("users", "add", "eerste", "--role", "klantmanager", "--gemeente", "GM0363")

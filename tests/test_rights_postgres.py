@@ -90,3 +90,49 @@ def test_row_security_covers_group_sessions_and_their_participants(pg):
                          "interpreter_booked, capacity, executor, gemeenten, status, created_at, created_by, "
                          "updated_at) VALUES ('x', 'workshop', 'x', now(), 1, '[]', false, 1, 'gemeente', "
                          "',GM0014,', 'gepland', now(), 'x', now())")
+
+
+def _drop_roles(url: str, *roles: str) -> None:
+    with psycopg.connect(_dsn(url), autocommit=True) as conn:
+        for each in roles:
+            conn.execute(f'DROP OWNED BY "{each}"')
+            conn.execute(f'DROP ROLE IF EXISTS "{each}"')
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_local_beheerder_manages_its_gemeente_with_its_own_login_and_nothing_more(cli, db_url):
+    suffix = uuid.uuid4().hex[:8]
+    local, colleague, newcomer = f"beh_{suffix}", f"km_{suffix}", f"new_{suffix}"
+    cli.ok("deploy", RECHTEN)
+    cli.ok("users", "add", local, "--role", "beheerder", "--gemeente", "GM0001")
+    with psycopg.connect(_dsn(db_url), autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{colleague}" LOGIN')  # the database administrator made the login
+        admin_member = conn.execute("SELECT pg_has_role(%s, 'traject_admin', 'MEMBER')", (local,)).fetchone()[0]
+    url = db_url.replace("postgres@", f"{local}@", 1)
+    try:
+        assert not admin_member  # traject_admin may act as anyone: only a beheerder of every gemeente
+        code, _, err = run(url, "users", "add", colleague, "--role", "klantmanager", "--gemeente", "GM0001")
+        assert code == 0, err
+        code, _, err = run(url, "users", "add", newcomer, "--role", "klantmanager", "--gemeente", "GM0001")
+        assert code == 4 and f"may not create the PostgreSQL role '{newcomer}'" in err and "CREATE ROLE" in err
+        code, _, err = run(url, "users", "add", newcomer, "--role", "klantmanager", "--gemeente", "GM0014")
+        assert code == 4 and "outside the gemeenten this beheerder manages" in err
+        assert newcomer not in {u["name"] for u in cli.ok("users", "list")}
+        with psycopg.connect(_dsn(url)) as conn:  # around the engine, straight at the tables
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("INSERT INTO grants (user_name, role, scope_kind, scope, created_at, created_by) "
+                             "VALUES (%s, 'coordinator', 'all', '*', now(), %s)", (colleague, local))
+        with psycopg.connect(_dsn(url)) as conn:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("DELETE FROM access_log")
+        with psycopg.connect(_dsn(url)) as conn:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("UPDATE access_log SET outcome = 'ok'")
+        with psycopg.connect(_dsn(url)) as conn:
+            assert conn.execute("UPDATE installation SET value = 'x' WHERE name = 'audit_key'").rowcount == 0
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("DELETE FROM installation")
+        assert cli("audit", "verify", "--all").code == 0
+        assert cli("access-log", "--verify").code == 0
+    finally:
+        _drop_roles(db_url, colleague, local)

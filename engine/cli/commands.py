@@ -288,7 +288,12 @@ def users_list(args, settings) -> int:
 
 
 def users_remove(args, settings) -> int:
-    _engine(settings).remove_user(args.name, args.role)
+    roles = list(dict.fromkeys(args.role or ()))
+    _engine(settings).remove_user(args.name, roles)
+    if args.json:
+        print_json({"user": args.name, "removed": roles or "all"})
+    else:
+        print(f"{args.name}: {'role ' + ', '.join(roles) if roles else 'every grant and the user'} removed")
     return 0
 
 
@@ -331,6 +336,10 @@ def regions_list(args, settings) -> int:
 
 def regions_remove(args, settings) -> int:
     _engine(settings).remove_region(args.name)
+    if args.json:
+        print_json({"region": args.name, "removed": True})
+    else:
+        print(f"{args.name}: removed")
     return 0
 
 

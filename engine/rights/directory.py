@@ -103,6 +103,20 @@ def add_grants(session: Session, name: str, roles: Sequence[str], scopes_: Seque
                                       created_at=now, created_by=by))
 
 
+def grant_scopes(session: Session, name: str, roles: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(role, scope_kind, scope) of the user's grants, of `roles` only when given."""
+    if session.get(User, name) is None:
+        raise NotFound(f"user '{name}' does not exist")
+    query = select(UserGrant.role, UserGrant.scope_kind, UserGrant.scope).where(UserGrant.user_name == name)
+    if roles:
+        query = query.where(UserGrant.role.in_(list(roles)))
+    return [tuple(row) for row in session.execute(query)]
+
+
+def get_roles(session: Session, name: str) -> list[str]:
+    return sorted(set(session.scalars(select(UserGrant.role).where(UserGrant.user_name == name))))
+
+
 def remove(session: Session, name: str, roles: Sequence[str]) -> None:
     if session.get(User, name) is None:
         raise NotFound(f"user '{name}' does not exist")

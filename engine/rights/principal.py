@@ -86,7 +86,8 @@ class Principal:
                          f" ({self.name} is not in the user directory; a beheerder adds users with "
                          f"`traject users add {self.name} --role ROLE --gemeente GM0000`)")
         return NotAllowed(f"not allowed: {self.name} may not {ABILITIES.get(ability, ability)}{target}{reason}",
-                          user=self.name, action=ability, resource=str(resource or ""))
+                          user=self.name, action=ability, resource=str(resource or ""),
+                          case_id=getattr(resource, "case_id", None))  # so `access-log --case` shows it
 
     def sees_restricted_data(self, resource: Resource) -> bool:
         """True when the only grants that reach this task are outside-executor grants (form fields only)."""

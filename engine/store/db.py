@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 # The newest Alembic revision in engine/migrations/versions. Checked with one cheap query so a plain
 # command does not import Alembic (about 0.1 s) unless the database really needs migrating.
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0014"
 AFTER_COMMIT = "traject_after_commit"  # session.info key: callables run once the transaction committed
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # Whether the version table is there, where an unqualified name finds it. Asked by the first command of
