@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, or_
 
 from . import kpis
 from .errors import InvalidInput
@@ -98,7 +98,9 @@ def costs(session, scope: kpis.Scope, rates: Rates) -> tuple[list[CostLine], int
     query = (kpis._events(scope).with_only_columns(
         Case.process_id,
         kpis._count_if(attendance, func.coalesce(kpis._field("tolk_uren").as_float(), 0)),
-        kpis._count_if(and_(attendance, kpis._field("aanwezig").as_string() != "afgemeld")),
+        kpis._count_if(or_(and_(attendance, kpis._field("aanwezig").as_string() != "afgemeld"),
+                           and_(kpis._session_outcome("workshop"),  # a place taken in a group workshop
+                                kpis._field("sessie_uitkomst").as_string().not_in(("afgemeld", "geannuleerd"))))),
         kpis._count_if(kpis._signing()),
         kpis._count_if(started),
         kpis._count_if(and_(started, kpis._field("doelgroep").as_string() == "asielstatushouder")),

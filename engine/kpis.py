@@ -109,8 +109,20 @@ def _count(session, query) -> int:
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
+def _session_outcome(kind: str | None = None):
+    """A group session's outcome delivered to the case (message sessie_afgerond, engine/sessions.py)."""
+    terms = [Event.type == "message_received", _field("sessie_uitkomst").as_string().is_not(None)]
+    if kind:
+        terms.append(_field("sessie_soort").as_string() == kind)
+    return and_(*terms)
+
+
 def _signing():
-    return and_(_completed_with("datum_ondertekening"), _field("resultaat").as_string() == "voldaan")
+    """A signature: a signing form completed as voldaan, or present at a group ceremony (where signing is
+    what the attendance registers; one who came and did not sign is `geweigerd`)."""
+    by_form = and_(_completed_with("datum_ondertekening"), _field("resultaat").as_string() == "voldaan")
+    at_ceremony = and_(_session_outcome("ceremonie"), _field("sessie_uitkomst").as_string() == "aanwezig")
+    return or_(by_form, at_ceremony)
 
 
 def _count_if(condition, value=1):
@@ -134,9 +146,13 @@ def median_days_to_signing(session, scope):
 
 
 def _attendance(session, scope) -> dict[str, int]:
-    value = _field("aanwezig").as_string()
-    query = (_events(scope, _completed_with("aanwezig")).with_only_columns(value, func.count())
-             .group_by(value))
+    """Attendance records per value: completed tasks with `aanwezig`, and group-session outcomes
+    (`sessie_uitkomst`: aanwezig, no_show, afgemeld, geweigerd)."""
+    by_task = _field("aanwezig").as_string()
+    by_session = _field("sessie_uitkomst").as_string()
+    value = case((Event.type == "task_completed", by_task), else_=by_session)
+    query = (_events(scope, or_(_completed_with("aanwezig"), and_(_session_outcome(), by_session != "geannuleerd")))
+             .with_only_columns(value, func.count()).group_by(value))
     return {str(k): n for k, n in session.execute(query)}
 
 
@@ -252,11 +268,13 @@ KPIS: tuple[Kpi, ...] = (
         "not invited 4 weeks after its start counts as late; one still within its 4 weeks is not counted. "
         "Breakdown op_tijd / te_laat / nog_binnen_termijn.", "percent", invited_within_4_weeks),
     Kpi("signed", "Ondertekend", "Signings in the period: a completed task with datum_ondertekening and "
-        "resultaat 'voldaan' (form pvt-ondertekening).", "count", tally=lambda: _count_if(_signing())),
+        "resultaat 'voldaan' (form pvt-ondertekening), or present at a group ceremony (sessions attendance).",
+        "count", tally=lambda: _count_if(_signing())),
     Kpi("median_days_to_signing", "Mediaan dagen tot ondertekening", "Median of (signing event time - case "
         "start) in days, over the signings of the period.", "days", median_days_to_signing),
     Kpi("no_show_rate", "No-show per sessie (%)", "Attendance records in the period (completed task with "
-        "'aanwezig'): share with aanwezig = 'no_show'; breakdown per value.", "percent", no_show_rate),
+        "'aanwezig', or a group session's outcome, a cancelled session left out): share no_show; breakdown "
+        "per value.", "percent", no_show_rate),
     Kpi("interpreter_hours", "Tolkuren", "Sum of tolk_uren over the attendance records of the period.",
         "hours", tally=lambda: _count_if(_completed_with("aanwezig"),
                                           func.coalesce(_field("tolk_uren").as_float(), 0))),

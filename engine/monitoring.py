@@ -9,8 +9,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from . import budget, kpis
-from .errors import InvalidInput
+from .errors import InvalidInput, NotFound
 from .rights import Resource
+from .rights.directory import check_gemeente_code
+from .store import repo
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,11 @@ class MonitoringMethods:
         if end <= start:
             raise InvalidInput(f"--to ({end.date()}) must be after --from ({start.date()})")
         rates = budget.load_rates(rates_path)
+        check_gemeente_code(gemeente)  # the form of the argument only: it tells nothing about the data
         resource = Resource(f"the figures of {gemeente}", gemeente)
         with self.command("report.view", resource, write=False) as (session, who):
+            if process_id is not None and repo.latest_definition(session, process_id) is None:
+                raise NotFound(f"--process: process '{process_id}' is not deployed (see traject processes)")
             now = self.clock()
             scope = kpis.scope_for(who, gemeente, start, end, now, process_id)
             lines, vergunninghouders = budget.costs(session, scope, rates)
@@ -64,9 +69,6 @@ class MonitoringMethods:
         """The plan van aanpak of the newest deployed version of `process_id`, as Markdown, HTML (text) or
         PDF (bytes)."""
         from . import plan_render
-        from .errors import NotFound
-        from .store import repo
-
         rates = budget.load_rates(rates_path)
         with self.command("process.list", Resource(f"process {process_id}"), write=False) as (session, who):
             definition = repo.latest_definition(session, process_id)

@@ -33,7 +33,7 @@ CATEGORY_ERASED = "category_erased"  # one data category's fields, at its shorte
 ERASED_STATUS = "erased"
 # Form fields the monitoring figures read (engine/kpis.py, engine/budget.py): choices, numbers, dates.
 KEPT_FIELDS = ("resultaat", "aanwezig", "tolk_uren", "verwijtbaar", "doelgroep", "datum_ondertekening",
-               "datum_duo_registratie", "regime", "reden_niet_voldaan")
+               "datum_duo_registratie", "regime", "reden_niet_voldaan", "sessie_soort", "sessie_uitkomst")
 MAX_KEPT_TEXT = 40  # a longer string is free text, never kept
 
 

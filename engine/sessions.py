@@ -67,6 +67,7 @@ class NewSession:
 def checked(new: NewSession) -> NewSession:
     """The new session's fields, or InvalidInput naming the first wrong one."""
     from .inputs import check_text
+    from .rights.directory import check_gemeente_code
 
     if new.kind not in KINDS:
         raise InvalidInput(f"--kind: '{new.kind}' is not a session kind (expected workshop or ceremonie)")
@@ -87,6 +88,8 @@ def checked(new: NewSession) -> NewSession:
         raise InvalidInput("--gemeente: name the gemeente(n) the session serves (e.g. --gemeente GM0363)")
     if any("," in g for g in gemeenten):
         raise InvalidInput("--gemeente: one code per option (repeat --gemeente for a regional session)")
+    for code in gemeenten:
+        check_gemeente_code(code)
     interpreter = (new.interpreter_type or "").strip() or None
     if interpreter == "geen":
         interpreter = None

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from engine.errors import NotFound
+
 BPMN = str(Path(__file__).parent / "bpmn" / "monitoring")
 NOW = "2026-03-01T09:00:00Z"
 
@@ -82,9 +84,12 @@ def test_variant_filter_and_period(monitored, make_engine):
     feb = engine.monitoring_report("GM0001", datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 3, 1, tzinfo=UTC))
     got = {f.key: f.value for f in feb.figures}
     assert (got["cases_started"], got["signed"], got["judged_verwijtbaar"]) == (1, 0, 1)  # c3; c2's judgement
-    other = engine.monitoring_report("GM0001", datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC),
-                                     process_id="pvt_a_klein_intern")
-    assert {f.key: f.value for f in other.figures}["cases_started"] == 0
+    quarter = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC))
+    every = {f.key: f.value for f in engine.monitoring_report("GM0001", *quarter).figures}
+    variant = {f.key: f.value for f in engine.monitoring_report("GM0001", *quarter, process_id="kpi_proef").figures}
+    assert variant == every and every["cases_started"] > 0  # its one variant: the same figures
+    with pytest.raises(NotFound, match="process 'pvt_a_klein_intern' is not deployed"):
+        engine.monitoring_report("GM0001", *quarter, process_id="pvt_a_klein_intern")
 
 
 def test_costs_and_budget(monitored, tmp_path):
@@ -122,11 +127,16 @@ def test_a_user_without_the_ability_is_refused(monitored):
 
 @pytest.mark.parametrize("args, message", [
     (("--from", "2026-13-01", "--to", "2026-03-31"), "--from: '2026-13-01' is not a date"),
-    (("--from", "2026-03-01", "--to", "2026-01-31"), "must be after --from"),
+    (("--from", "2026-03-01", "--to", "2026-01-31"), "--to (2026-01-31) is before --from (2026-03-01)"),
     (("--from", "2026-01-01", "--to", "2026-03-31", "--format", "xlsx"), "--format xlsx needs --out"),
+    (("--from", "2026-01-01", "--to", "9999-12-31"), "--to: 9999-12-31 is outside the years 1900 to 8999"),
+    (("--from", "0001-01-01", "--to", "2026-03-31"), "--from: 0001-01-01 is outside the years"),
+    (("--from", "2026-01-01", "--to", "2026-03-31", "--process", "nope"), "process 'nope' is not deployed"),
+    (("--gemeente", "XYZ", "--from", "2026-01-01", "--to", "2026-03-31"), "--gemeente: 'XYZ' is not a CBS"),
 ])
 def test_bad_input_is_one_line(monitored, args, message):
-    result = monitored("report", "--gemeente", "GM0001", *args, now=NOW)
+    gemeente = () if "--gemeente" in args else ("--gemeente", "GM0001")
+    result = monitored("report", *gemeente, *args, now=NOW)
     assert result.code == 2 and message in result.err and len(result.err.strip().splitlines()) == 1
 
 

@@ -319,3 +319,30 @@ def test_the_interpreter_need_comes_from_the_intake_not_from_an_earlier_sessions
     attended = {"voertaal": "Dari", "tolk_advies": "trainer_spreekt_voertaal", "tolk_type": "informeel"}
     assert interpreter_need(attended) == ("Dari", False)
     assert interpreter_need({"voertaal": "Dari", "tolk_advies": "professionele_tolk"}) == ("Dari", True)
+
+
+def test_the_report_counts_group_signings_session_no_shows_and_their_costs(make_engine):
+    from datetime import datetime
+
+    from engine.clock import fixed_clock
+    from engine.sessions import NewSession
+
+    engine = make_engine(now=NOW)
+    engine.deploy([GROEPSWERK])
+    cases = [engine.start_case("groepswerk", "GM0363", {"naam": f"Deelnemer {i}", "voertaal": "Dari"}).id
+             for i in range(3)]
+    at = datetime.fromisoformat("2026-03-10T09:30:00+01:00")
+    workshop = engine.add_session(NewSession("workshop", "Kernwaarden", at, 1, 12, ("Nederlands",), ("GM0363",)))
+    ceremony = engine.add_session(NewSession("ceremonie", "Ondertekening", at, 1, 15, ("Nederlands",), ("GM0363",)))
+    engine.enrol_in_session(workshop.id, cases)
+    engine.clock = fixed_clock(datetime.fromisoformat(AFTER))
+    engine.register_attendance(workshop.id, present=cases[:2], absent=cases[2:])
+    engine.enrol_in_session(ceremony.id, cases[:2])
+    engine.register_attendance(ceremony.id, present=cases[:2])
+    period = (datetime.fromisoformat("2026-03-01T00:00:00+01:00"), datetime.fromisoformat("2026-04-01T00:00:00+02:00"))
+    report = engine.monitoring_report("GM0363", *period)
+    figures = {f.key: (f.value, f.breakdown) for f in report.figures}
+    assert figures["signed"][0] == 2
+    assert figures["no_show_rate"] == (20.0, {"aanwezig": 4, "no_show": 1})  # 2 + 2 present, 1 absent
+    (line,) = report.costs
+    assert line.items["ceremonie"] == 2 * 25.0 and line.items["workshop"] == 3 * 45.0  # a no-show took a place

@@ -9,11 +9,15 @@ from .commands import _engine
 
 def _day(text: str, what: str) -> date:
     from ..errors import InvalidInput
+    from ..inputs import EARLIEST, LATEST
 
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{what}: '{text}' is not a date (YYYY-MM-DD)") from None
+    if not EARLIEST.year <= day.year < LATEST.year:  # as for --now: the engine's dates stay in this range
+        raise InvalidInput(f"{what}: {text} is outside the years {EARLIEST.year} to {LATEST.year - 1}")
+    return day
 
 
 def _midnight(day: date) -> datetime:
@@ -26,8 +30,13 @@ def _midnight(day: date) -> datetime:
 def report(args, settings) -> int:
     from .. import report as rendering
 
-    start = _midnight(_day(args.start, "--from"))
-    end = _midnight(_day(args.end, "--to") + timedelta(days=1))  # --to is the last day, inclusive
+    first, last = _day(args.start, "--from"), _day(args.end, "--to")
+    if last < first:
+        from ..errors import InvalidInput
+
+        raise InvalidInput(f"--to ({args.end}) is before --from ({args.start}): the period has no days")
+    start = _midnight(first)
+    end = _midnight(last + timedelta(days=1))  # --to is the last day, inclusive
     fmt = "json" if args.json and not args.format else (args.format or "csv")
     if fmt not in rendering.FORMATS:
         from ..errors import InvalidInput

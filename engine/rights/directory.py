@@ -27,6 +27,14 @@ def users(session: Session, policy: Policy | None = None) -> list[Principal]:
     return [resolve(session, name, policy or Policy()) for name in names]
 
 
+def check_gemeente_code(code: str | None, what: str = "--gemeente") -> str:
+    """`code` when it is a CBS gemeente code (GM and 4 digits); InvalidInput naming `what` otherwise."""
+    if not GEMEENTE_CODE.fullmatch(code or ""):
+        raise InvalidInput(f"{what}: '{(code or '')[:30]}' is not a CBS gemeente code (GM followed by 4 digits, "
+                           "e.g. GM0363)")
+    return code
+
+
 def scopes(session: Session, gemeenten: Sequence[str], regions: Sequence[str], everywhere: bool,
            force: bool) -> list[tuple[str, str]]:
     """(scope_kind, scope) for the --gemeente/--region/--all options, each checked."""
