@@ -40,6 +40,8 @@ class LiveWorklist:
 
     def _watch_changes(self, stop: threading.Event) -> None:
         try:
+            if not self.engine.whoami().may("task.list"):
+                return  # an auditor or designer has no worklist to keep live (asking would log a refusal)
             feed = self.engine.change_feed()
         except Exception:  # noqa: BLE001 - no live updates (no rights, no database yet): r refreshes
             return

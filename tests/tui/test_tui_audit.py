@@ -167,3 +167,22 @@ async def test_a_note_shows_as_its_own_step_with_its_text(db):
         step = shown(app, "#audit-step")
         assert "Notitie: Belt na de vakantie terug" in step and "Wie              anna" in step
         assert shown(app, "#audit-verification").startswith("Controle: in orde")
+
+
+async def test_opening_the_app_as_an_auditor_logs_no_refusal(db):
+    import asyncio
+
+    from tui_app_fixtures import NOW, TUI_POLICY
+
+    from engine import Settings, build_engine
+    from tui.app import TrajectApp
+
+    url, _ = db
+    app = TrajectApp(build_engine(Settings(db_url=url, user="olga", now=NOW, policy_path=TUI_POLICY)), live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await asyncio.sleep(0.3)  # the live thread's first step
+        assert "geen werkvoorraad" in shown(app, "#worklist-status")
+    seed = build_engine(Settings(db_url=url, user="seed", now=NOW))
+    assert [e.action for e in seed.access_log(type="access_denied")] == []
+    seed.db.dispose()
