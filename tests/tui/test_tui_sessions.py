@@ -134,6 +134,25 @@ async def test_a_coordinator_plans_a_session_in_the_app(planned):
     engine.db.dispose()
 
 
+async def test_an_outside_executor_plans_its_own_organisations_session(planned):
+    url, _, _ = planned
+    seed = build_engine(Settings(db_url=url, user="seed", now=NOW))
+    seed.add_user("vera", ["uitvoerder:vwn"], ["GM0363"], force=True)
+    seed.db.dispose()
+    app = TrajectApp(build_engine(Settings(db_url=url, user="vera", now=NOW)))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sessions(pilot)
+        await fill_new_session(pilot, title="Kernwaarden VWN", at="14-04-2026 13:30", capacity="10",
+                               languages="Nederlands")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsScreen), app.screen
+    engine = build_engine(Settings(db_url=url, user="seed", now=NOW))
+    planned_by_vera = next(s for s in engine.list_sessions() if s.title == "Kernwaarden VWN")
+    assert planned_by_vera.executor == "vwn"
+    engine.db.dispose()
+
+
 async def test_a_refused_session_says_why_and_keeps_the_form(planned):
     url, _, _ = planned
     app = app_for(url)

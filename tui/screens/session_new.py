@@ -114,7 +114,8 @@ class NewSessionScreen(EngineScreen):
                           gemeenten=_list(self._value("new-gemeenten")), interpreter_type=interpreter,
                           interpreter_language=self._value("new-interpreter-language").strip() or None,
                           interpreter_booked=False, place=self._value("new-place"),
-                          official=self._value("new-official").strip() or None)
+                          official=self._value("new-official").strip() or None,
+                          executor=own_organisation(self.app.user))
 
     def action_save(self) -> None:
         new = self._new_session()
@@ -149,3 +150,12 @@ class NewSessionScreen(EngineScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def own_organisation(user) -> str | None:
+    """An outside executor (only `uitvoerder:ORG` grants) plans its organisation's sessions; anyone else
+    the gemeente's (None: the engine's default)."""
+    if user is None or not user.restricted:
+        return None
+    organisations = [role.split(":", 1)[1] for role in user.roles if ":" in role]
+    return organisations[0] if organisations else None
