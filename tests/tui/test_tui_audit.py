@@ -133,6 +133,9 @@ async def test_the_dossier_opens_the_audit_of_its_case_and_nothing_can_be_change
         assert shown(app, "#audit-verification").startswith("Controle: in orde")
         await pilot.press("end")
         assert "Storing" in shown(app, "#audit-step")
+        await pilot.press("left")  # the completion the script failed: its remark in Dutch
+        assert "Opmerking: de opdracht mislukte zoals vastgelegd (" in shown(app, "#audit-step")
+        await pilot.press("end")
         actions = {active.binding.action for active in app.screen.active_bindings.values()}
         assert {"previous", "next", "back"} <= actions
         assert not actions & {"claim", "complete", "save", "new_case"}

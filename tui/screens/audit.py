@@ -8,6 +8,7 @@ before and after it, and how its replay went.
 from __future__ import annotations
 
 import json
+import re
 
 from rich.text import Text
 from textual import on, work
@@ -53,6 +54,28 @@ def rows_text(rows: list[tuple[str, str | Content]]) -> Content:
     width = max(len(label) for label, _ in rows)
     return Content("\n").join(Content.assemble((f"{label:<{width}}", "$text-muted"), "  ", value)
                               for label, value in rows)
+
+
+# The replay's remarks (engine/audit/replay.py, in English for the JSON and the log) as the app says them.
+REMARKS = (
+    (re.compile(r"rolled back on its own version: not replayed on this one$"), "audit.remark_rolled_back"),
+    (re.compile(r"migrated from version (?P<old>\S+) to (?P<new>\S+): the case goes on there$"),
+     "audit.remark_migrated"),
+    (re.compile(r"the command failed as recorded \((?P<incident>.*)\); the state stayed as it was$", re.S),
+     "audit.remark_failed"),
+    (re.compile(r"the state on the new version differs from the state recorded at the migration$"),
+     "audit.remark_migration_differs"),
+    (re.compile(r"the replayed state differs from the recorded state \(open tasks in the replay: (?P<open>.*)\)$"),
+     "audit.remark_differs"),
+)
+
+
+def remark_text(note: str) -> str:
+    """A replay remark in the interface language; one without a translation as the engine wrote it."""
+    for pattern, key in REMARKS:
+        if found := pattern.match(note):
+            return t(key, **found.groupdict())
+    return note
 
 
 def what_text(step: ReplayStep) -> str:
@@ -229,7 +252,7 @@ class AuditScreen(EngineScreen):
             parts += [Content.styled(f"• {finding_text(f)}", "$text-error") for f in step.findings]
         # a note's text is in "Wat" already, and an erased step's reason in "Herhaling"
         if step.note and step.type != "note_added" and step.status != "erased":
-            parts += [Content(""), Content.assemble((t("audit.note"), "$text-muted"), ": ", step.note)]
+            parts += [Content(""), Content.assemble((t("audit.note"), "$text-muted"), ": ", remark_text(step.note))]
         body.update(Content("\n").join(parts))
         self.query_one("#audit-body", VerticalScroll).scroll_home(animate=False)
 
