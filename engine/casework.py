@@ -116,6 +116,8 @@ class CaseworkMethods:
         from .dossier import incident_of
 
         with self.command("incident.list", Resource("incidents"), write=False) as (session, who):
+            for gemeente in gemeenten or ():  # an explicit filter outside the scope is refused, as for tasks
+                who.require("incident.list", Resource(f"incidents of {gemeente}", gemeente))
             stmt = (select(Case).where(Case.status == "error", case_clause(who, "incident.list"))
                     .order_by(Case.updated_at.desc()).limit(limit))
             if gemeenten is not None:

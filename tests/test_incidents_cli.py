@@ -21,3 +21,11 @@ def test_incidents_lists_stopped_cases_with_the_expression_error(cli):
     text = cli("incidents").out
     assert "ZeroDivisionError" in text and "******777" in text and "999888777" not in text
     assert cli.ok("incidents", "--gemeente", "GM0344") == []
+
+
+def test_incidents_of_a_gemeente_outside_the_scope_are_refused_not_empty(cli):
+    cli.ok("deploy", INCIDENT, now=T0)
+    cli.ok("users", "add", "cor", "--role", "coordinator", "--gemeente", "GM0363")
+    assert cli.ok("incidents", "--gemeente", "GM0363", user="cor") == []
+    refused = cli("incidents", "--gemeente", "GM0344", user="cor")
+    assert refused.code == 4 and "may not" in refused.err and "GM0344" in refused.err
