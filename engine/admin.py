@@ -138,7 +138,9 @@ class AdminMethods:
                    type: str | None = None) -> list[AccessLogEntry]:
         with self.command("access.read", Resource("the access log"), write=False) as (session, who):
             return [AccessLogEntry(e.id, e.at, e.type, e.actor, e.action, e.resource, e.outcome, e.case_id,
-                                   e.message, e.via) for e in access_log.entries(session, limit, actor, case_id, type)]
+                                   e.message, e.via)
+                    for e in access_log.entries(session, limit, actor, case_id, type,
+                                                gemeenten=who.gemeenten_with("access.read"))]
 
     def verify_access_log(self) -> list[str]:
         with self.command("audit.verify", Resource("the access log"), write=False) as (session, who):

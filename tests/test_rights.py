@@ -200,3 +200,12 @@ def last_access_entry(url: str) -> tuple:
                                            "LIMIT 1")).one())
     finally:
         engine.dispose()
+
+
+def test_a_gemeente_auditor_reads_only_the_access_log_of_its_gemeentes_cases(cli, world):
+    cli.ok("show", world["cases"]["elders"], user="km14")  # a read in GM0014
+    cli.ok("show", world["cases"]["intake"], user="km1")  # and one in GM0001
+    seen = cli.ok("access-log", "--limit", "1000", user="aud")
+    assert seen and {e["case_id"] for e in seen} <= {world["cases"][n] for n in ("intake", "workshop", "besluit")}
+    everything = cli.ok("access-log", "--limit", "1000", user="beheer")
+    assert world["cases"]["elders"] in {e["case_id"] for e in everything}

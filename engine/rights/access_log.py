@@ -46,8 +46,14 @@ def verify(session: Session) -> list[str]:
 
 
 def entries(session: Session, limit: int, actor: str | None = None, case_id: str | None = None,
-            type: str | None = None) -> list[AccessEntry]:
+            type: str | None = None, gemeenten: frozenset[str] | None = None) -> list[AccessEntry]:
+    """The newest entries first. `gemeenten`: a reader scoped to these gemeenten sees only the entries
+    about their cases (None: every entry)."""
     stmt = select(AccessEntry).order_by(AccessEntry.id.desc()).limit(limit)
+    if gemeenten is not None:
+        from ..store.tables import Case
+
+        stmt = stmt.where(AccessEntry.case_id.in_(select(Case.id).where(Case.gemeente.in_(sorted(gemeenten)))))
     if actor:
         stmt = stmt.where(AccessEntry.actor == actor)
     if case_id:
