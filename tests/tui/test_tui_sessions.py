@@ -120,6 +120,8 @@ async def test_a_coordinator_plans_a_session_in_the_app(planned):
     app = app_for(url)
     async with app.run_test(size=SIZE) as pilot:
         await open_sessions(pilot)
+        assert str(app.screen.query_one("#sessions-status").render()) == (
+            "2 sessies. Enter: aanwezigheid, i: inschrijven, n: nieuw, x: annuleren.")
         await fill_new_session(pilot, title="Kernwaarden april", at="14-04-2026 13:30", capacity="10",
                                languages="Nederlands, Arabisch")
         await pilot.press("ctrl+s")
@@ -294,6 +296,7 @@ async def test_a_klantmanager_sees_the_sessions_but_no_planning_or_attendance_ke
         assert isinstance(app.screen, SessionsScreen)
         offered = {active.binding.action for active in app.screen.active_bindings.values() if active.enabled}
         assert "refresh" in offered and not offered & {"enrol", "new_session", "cancel_session", "attendance"}
+        assert str(app.screen.query_one("#sessions-status").render()) == "2 sessies."  # no keys she lacks
         await pilot.press("enter", "i", "n")
         await settle(pilot)
         assert isinstance(app.screen, SessionsScreen)

@@ -92,7 +92,10 @@ class SessionsScreen(EngineScreen):
                           _short(s.title, 16), s.fill + MARKS.get(s.status, ""), _short(", ".join(s.languages), 10),
                           _tolk(s), key=s.id)
         status = t("sessions.count", count=len(self.sessions)) if self.sessions else t("sessions.empty")
-        self.query_one("#sessions-status", Static).update(status)
+        # only the keys this user's grants allow (a klantmanager looks, a coordinator plans)
+        actions = ("attendance", "enrol", "new_session", "cancel_session") if self.sessions else ("new_session",)
+        hints = [t(f"sessions.hint_{action}") for action in actions if self.check_action(action, ())]
+        self.query_one("#sessions-status", Static).update(status + (f" {', '.join(hints)}." if hints else ""))
 
     # What each action needs (EngineScreen.check_action hides the others).
     ACTION_ABILITIES = {"attendance": "session.attend", "enrol": "session.plan", "new_session": "session.plan",
