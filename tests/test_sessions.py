@@ -30,6 +30,14 @@ def _session(cli, kind="workshop", capacity=12, language=("Arabisch",), gemeente
     return cli.ok(*args, *extra, now=NOW)["session_id"]
 
 
+def _group(make_engine, size: int):
+    """An Engine on the groepswerk process with `size` cases waiting for a workshop."""
+    engine = make_engine(now=NOW)
+    engine.deploy([GROEPSWERK])
+    return engine, [engine.start_case("groepswerk", "GM0363", {"naam": f"Deelnemer {i}", "voertaal": "Dari"}).id
+                    for i in range(size)]
+
+
 def test_a_session_is_planned_listed_and_shown_with_its_fill_level(cli):
     cli.ok("deploy", str(GROEPSWERK))
     sid = _session(cli)
@@ -54,10 +62,7 @@ def test_twelve_cases_go_through_one_workshop_and_one_ceremony_with_one_registra
     from engine.clock import fixed_clock
     from engine.sessions import NewSession
 
-    engine = make_engine(now=NOW)
-    engine.deploy([GROEPSWERK])
-    cases = [engine.start_case("groepswerk", "GM0363", {"naam": f"Deelnemer {i}", "voertaal": "Dari"}).id
-             for i in range(12)]
+    engine, cases = _group(make_engine, 12)
     at = datetime.fromisoformat("2026-03-10T09:30:00+01:00")
     workshop = engine.add_session(NewSession("workshop", "Kernwaarden", at, 1, 12, ("Nederlands",), ("GM0363",)))
     ceremony = engine.add_session(NewSession("ceremonie", "Ondertekening Q1", at, 1, 15, ("Nederlands",),
@@ -327,10 +332,7 @@ def test_the_report_counts_group_signings_session_no_shows_and_their_costs(make_
     from engine.clock import fixed_clock
     from engine.sessions import NewSession
 
-    engine = make_engine(now=NOW)
-    engine.deploy([GROEPSWERK])
-    cases = [engine.start_case("groepswerk", "GM0363", {"naam": f"Deelnemer {i}", "voertaal": "Dari"}).id
-             for i in range(3)]
+    engine, cases = _group(make_engine, 3)
     at = datetime.fromisoformat("2026-03-10T09:30:00+01:00")
     workshop = engine.add_session(NewSession("workshop", "Kernwaarden", at, 1, 12, ("Nederlands",), ("GM0363",)))
     ceremony = engine.add_session(NewSession("ceremonie", "Ondertekening", at, 1, 15, ("Nederlands",), ("GM0363",)))
