@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from .errors import InvalidInput, NotFound
-from .rights import Principal, Resource, access_log, directory
+from .rights import Principal, Resource, access_log, case_resource, directory
 from .rights.policy import ABILITIES
 from .store.tables import Case
 from .views import AccessLogEntry, GrantInfo, UserInfo
@@ -93,12 +93,13 @@ class AdminMethods:
         within them (whoever else holds a grant elsewhere stays as they are)."""
         roles = list(dict.fromkeys(roles))
         with self.command("users.manage", Resource(f"user {name}"), audit="users.manage") as (session, who):
-            held = directory.grant_scopes(session, name, roles)
-            if roles and (missing := [r for r in roles if r not in {role for role, _, _ in held}]):
-                known = directory.get_roles(session, name)
+            grants = directory.grant_scopes(session, name)
+            held = sorted({role for role, _, _ in grants})
+            if missing := [r for r in roles if r not in held]:
                 raise InvalidInput(f"--role: user '{name}' has no role {', '.join(repr(r) for r in missing)} "
-                                   f"(their roles: {', '.join(known) or 'none'}); nothing removed")
-            self._check_within_admin_scope(session, who, sorted({(k, s) for _, k, s in held}), name)
+                                   f"(their roles: {', '.join(held) or 'none'}); nothing removed")
+            removed = [(kind, scope) for role, kind, scope in grants if not roles or role in roles]
+            self._check_within_admin_scope(session, who, sorted(set(removed)), name)
             directory.remove(session, name, roles)
 
     def list_users(self) -> list[UserInfo]:
@@ -173,7 +174,7 @@ class AdminMethods:
         number of the same process, or "PROCESS_ID:VERSION") with the first event where it diverges."""
         from .audit import api
 
-        with self.command("audit.replay", Resource(f"case {case_id}", case_id=case_id), audit="audit.replay") as (session, who):
+        with self.command("audit.replay", case_resource(case_id), audit="audit.replay") as (session, who):
             self._require_cases_in_scope(session, who, "audit.replay", [case_id])
         return api.replay_case(self.db, self._spec_cache(), self._script_engine_factory, case_id,
                                against_version)
@@ -199,7 +200,7 @@ class AdminMethods:
             if gemeente is None:
                 raise NotFound(f"case '{case_id}' does not exist")
             if gemeente not in within:
-                raise who.refusal(ability, Resource(f"case {case_id} ({gemeente})", case_id=case_id))
+                raise who.refusal(ability, case_resource(case_id, gemeente))
 
     def _spec_cache(self):
         if self._specs is None:

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 
 from . import assignment, drafts, follow_ups, notes, saved_filters
 from .errors import NotFound
-from .rights import Resource
+from .rights import Resource, case_resource
 from .rights.directory import resolve
 from .rights.principal import task_resource
 from .rights.visibility import case_clause
@@ -72,7 +72,7 @@ class CaseworkMethods:
         """A note in the case's history (engine/notes.py); `corrects`: the seq of the note it corrects.
         Returns the note's seq."""
         self._same_actor(actor)
-        with self.command("case.note", Resource(f"case {case_id}", case_id=case_id)) as (session, who):
+        with self.command("case.note", case_resource(case_id)) as (session, who):
             self._require_case(session, who, "case.note", case_id)
             event = notes.add(session, case_id, text, who.name, self.clock(), corrects)
             return event.seq
@@ -130,11 +130,11 @@ class CaseworkMethods:
         version: deployed versions never change. For whoever may see the case's dossier or its tasks."""
         from .labels import labels_from_sources
 
-        with self.command(None, Resource(f"case {case_id}", case_id=case_id), write=False) as (session, who):
+        with self.command(None, case_resource(case_id), write=False) as (session, who):
             case = session.get(Case, case_id)
             if case is None:
                 raise NotFound(f"case '{case_id}' does not exist")
-            resource = Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id)
+            resource = case_resource(case_id, case.gemeente)
             if not (who.may("case.view", resource) or who.may("task.view", resource)):
                 raise who.refusal("case.view", resource)
             if case.definition_id not in self._labels:
@@ -184,5 +184,5 @@ class CaseworkMethods:
         case = session.get(Case, case_id)
         if case is None:
             raise NotFound(f"case '{case_id}' does not exist")
-        who.require(ability, Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id))
+        who.require(ability, case_resource(case_id, case.gemeente))
         return case

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from . import worklist
 from .errors import NotFound
 from .instructions import render as render_instructions
-from .rights import Resource
+from .rights import Resource, case_resource
 from .rights.principal import task_resource
 from .store import repo
 from .store.tables import Case, Event
@@ -57,11 +57,11 @@ class DossierMethods:
         from .case_path import case_path
         from .purge import ERASED_STATUS
 
-        with self.command("case.view", Resource(f"case {case_id}", case_id=case_id)) as (session, who):
+        with self.command("case.view", case_resource(case_id)) as (session, who):
             case = session.get(Case, case_id)
             if case is None:
                 raise NotFound(f"case '{case_id}' does not exist")
-            resource = Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id)
+            resource = case_resource(case_id, case.gemeente)
             who.require("case.view", resource)
             workflow = cases.peek_for_reading(session, self._ctx(who.name), case)
             events = session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.seq))
@@ -86,11 +86,11 @@ class DossierMethods:
         from .service import _runtime
 
         cases, instances = _runtime()
-        with self.command("case.view", Resource(f"case {case_id}", case_id=case_id), write=False) as (session, who):
+        with self.command("case.view", case_resource(case_id), write=False) as (session, who):
             case = session.get(Case, case_id)
             if case is None:
                 raise NotFound(f"case '{case_id}' does not exist")
-            who.require("case.view", Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id))
+            who.require("case.view", case_resource(case_id, case.gemeente))
             return instances.visited_nodes(cases.peek_for_reading(session, self._ctx(who.name), case))
 
     def _history_shown(self, session, who, resource, entry: HistoryEntry, case_id: str) -> HistoryEntry:

@@ -101,7 +101,7 @@ class Guarded:
         via = self._identity_cache[1] if self._identity_cache else None
         self._record(lambda s: access_log.append(
             s, at=self.clock(), type="access_denied", actor=err.user or "?", via=via, action=err.action,
-            resource=err.resource, outcome="denied", case_id=getattr(err, "case_id", None), message=str(err)))
+            resource=err.resource, outcome="denied", case_id=err.case_id, message=str(err)))
 
     def _record(self, write) -> None:
         try:

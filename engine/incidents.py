@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 
 from . import sessions
 from .errors import InvalidInput, NotFound, ScriptError
-from .rights import Resource
+from .rights import case_resource
 from .store import repo
 from .store.tables import Case, MessageWait, ServiceItem, WorkItem
 from .views import CaseSummary
@@ -27,7 +27,7 @@ class IncidentMethods:
         recorded as the case's new incident."""
         from . import cases
 
-        with self.command("case.retry", Resource(f"case {case_id}", case_id=case_id)) as (session, who):
+        with self.command("case.retry", case_resource(case_id)) as (session, who):
             case = self._case_in_error(session, who, "case.retry", case_id)
             ctx = self._ctx(who.name)
             workflow = cases.load_for_reading(session, ctx, case)
@@ -42,11 +42,11 @@ class IncidentMethods:
         reason = (reason or "").strip()
         if not reason or len(reason) > MAX_REASON or "\n" in reason:
             raise InvalidInput(f"--reason: give one line of at most {MAX_REASON} characters saying why")
-        with self.command("case.cancel", Resource(f"case {case_id}", case_id=case_id)) as (session, who):
+        with self.command("case.cancel", case_resource(case_id)) as (session, who):
             case = repo.case_for_update(session, case_id) if session.get(Case, case_id) else None
             if case is None:
                 raise NotFound(f"case '{case_id}' does not exist")
-            who.require("case.cancel", Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id))
+            who.require("case.cancel", case_resource(case_id, case.gemeente))
             if case.status not in ("running", "error"):
                 raise InvalidInput(f"case {case_id} is {case.status}: only a running case or one in error "
                                    "can be cancelled")
@@ -57,7 +57,7 @@ class IncidentMethods:
         if session.get(Case, case_id) is None:
             raise NotFound(f"case '{case_id}' does not exist")
         case = repo.case_for_update(session, case_id)
-        who.require(ability, Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id))
+        who.require(ability, case_resource(case_id, case.gemeente))
         if case.status != "error":
             raise InvalidInput(f"case {case_id} has no incident (it is {case.status})")
         return case

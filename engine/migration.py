@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import delete, select, update
 
 from .errors import InvalidInput, NotFound
-from .rights import Resource
+from .rights import Resource, case_resource
 from .store import repo
 from .store.tables import Case, Draft, FollowUp, WorkItem
 from .task_ids import stored_seed
@@ -84,7 +84,7 @@ class MigrationMethods:
             checks, rebuilt = [], []
             for case_id in ids:
                 case = _case(session, case_id, lock=not dry_run)
-                who.require(ability, Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id))
+                who.require(ability, case_resource(case_id, case.gemeente))
                 check, target, workflow = self._check_migration(session, case, to_version)
                 checks.append(check)
                 rebuilt.append((case, target, workflow))

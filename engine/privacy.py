@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .errors import Conflict, InvalidInput, NotFound
-from .rights import Resource
+from .rights import Resource, case_resource
 from .rights.visibility import case_clause
 from .store import repo
 from .store.tables import Case
@@ -98,11 +98,11 @@ class PrivacyMethods:
         from .audit.verify import verify_history
         from .purge import ERASED_STATUS
 
-        with self.command("case.purge", Resource(f"case {case_id}", case_id=case_id)) as (session, who):
+        with self.command("case.purge", case_resource(case_id)) as (session, who):
             if session.get(Case, case_id) is None:
                 raise NotFound(f"case '{case_id}' does not exist")
             case = repo.case_for_update(session, case_id)
-            who.require("case.purge", Resource(f"case {case_id} ({case.gemeente})", case.gemeente, case_id=case_id))
+            who.require("case.purge", case_resource(case_id, case.gemeente))
             if case.status == ERASED_STATUS:
                 raise InvalidInput(f"case {case_id} is erased already")
             if require_due and not self._still_due(session, case_id, category):

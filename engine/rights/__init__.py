@@ -5,6 +5,6 @@ Every Engine method resolves the acting user to a Principal once per command and
 with the clauses of engine/rights/visibility.py. See README.md, "Rights".
 """
 from .policy import ABILITIES, Policy, load_policy
-from .principal import Grant, Principal, Resource
+from .principal import Grant, Principal, Resource, case_resource
 
-__all__ = ["ABILITIES", "Grant", "Policy", "Principal", "Resource", "load_policy"]
+__all__ = ["ABILITIES", "Grant", "Policy", "Principal", "Resource", "case_resource", "load_policy"]

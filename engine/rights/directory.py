@@ -27,11 +27,11 @@ def users(session: Session, policy: Policy | None = None) -> list[Principal]:
     return [resolve(session, name, policy or Policy()) for name in names]
 
 
-def check_gemeente_code(code: str | None, what: str = "--gemeente") -> str:
+def check_gemeente_code(code: str | None, what: str = "--gemeente", hint: str = "") -> str:
     """`code` when it is a CBS gemeente code (GM and 4 digits); InvalidInput naming `what` otherwise."""
     if not GEMEENTE_CODE.fullmatch(code or ""):
         raise InvalidInput(f"{what}: '{(code or '')[:30]}' is not a CBS gemeente code (GM followed by 4 digits, "
-                           "e.g. GM0363)")
+                           f"e.g. GM0363){hint}")
     return code
 
 
@@ -40,9 +40,8 @@ def scopes(session: Session, gemeenten: Sequence[str], regions: Sequence[str], e
     """(scope_kind, scope) for the --gemeente/--region/--all options, each checked."""
     found = [("all", ALL)] if everywhere else []
     for code in gemeenten:
-        if not force and not GEMEENTE_CODE.fullmatch(code):
-            raise InvalidInput(f"--gemeente: '{code}' is not a CBS gemeente code (GM followed by 4 digits, "
-                               "e.g. GM0363); use --force to grant it anyway")
+        if not force:
+            check_gemeente_code(code, hint="; use --force to grant it anyway")
         if len(code) > 20:
             raise InvalidInput(f"--gemeente: '{code[:30]}...' is longer than 20 characters")
         found.append(("gemeente", code))
@@ -111,18 +110,12 @@ def add_grants(session: Session, name: str, roles: Sequence[str], scopes_: Seque
                                       created_at=now, created_by=by))
 
 
-def grant_scopes(session: Session, name: str, roles: Sequence[str]) -> list[tuple[str, str, str]]:
-    """(role, scope_kind, scope) of the user's grants, of `roles` only when given."""
+def grant_scopes(session: Session, name: str) -> list[tuple[str, str, str]]:
+    """(role, scope_kind, scope) of each of the user's grants."""
     if session.get(User, name) is None:
         raise NotFound(f"user '{name}' does not exist")
     query = select(UserGrant.role, UserGrant.scope_kind, UserGrant.scope).where(UserGrant.user_name == name)
-    if roles:
-        query = query.where(UserGrant.role.in_(list(roles)))
     return [tuple(row) for row in session.execute(query)]
-
-
-def get_roles(session: Session, name: str) -> list[str]:
-    return sorted(set(session.scalars(select(UserGrant.role).where(UserGrant.user_name == name))))
 
 
 def remove(session: Session, name: str, roles: Sequence[str]) -> None:

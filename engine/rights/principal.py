@@ -114,6 +114,12 @@ class Principal:
                 "grants": [g.to_json() for g in self.grants], "policy": self.policy.source}
 
 
+def case_resource(case_id: str, gemeente: str | None = None) -> Resource:
+    """A case as the resource of a case ability: by its id at the command's door, with its gemeente once
+    the case is read. The id goes into the access log with a refusal (`access-log --case`)."""
+    return Resource(f"case {case_id} ({gemeente})" if gemeente else f"case {case_id}", gemeente, case_id=case_id)
+
+
 def task_resource(item) -> Resource:
     """A work item (row or view) as the resource of a task ability."""
     return Resource(f"task {item.id} ({item.role or 'no lane'}, {item.gemeente})", item.gemeente, item.role,
