@@ -42,17 +42,17 @@ class AdminMethods:
             directory.check_roles(session, roles, self.policy(), force)
             scopes = list(dict.fromkeys(directory.scopes(session, gemeenten, regions, everywhere, force)))
             self._check_within_admin_scope(session, who, scopes, name)
-            if not self.db.is_sqlite:
+            on_postgres = not self.db.is_sqlite
+            if on_postgres:  # asked before anything is written: a PostgreSQL error aborts the transaction
                 from .rights.pg import ensure_login_role, login_role_refusal
 
-                # only a beheerder of every gemeente may act as anyone on PostgreSQL (traject_admin)
-                admin = "beheerder" in roles and ("all", "*") in scopes
-                refusal = login_role_refusal(session.connection(), name, admin, "beheerder" in roles)
-                if refusal:
+                beheerder = "beheerder" in roles
+                admin = beheerder and ("all", "*") in scopes  # traject_admin may act as anyone: `--all` only
+                if refusal := login_role_refusal(session.connection(), name, admin, beheerder):
                     raise who.refusal("users.manage", Resource(f"user {name}"), f" ({refusal})")
             directory.add_grants(session, name, roles, scopes, who.name, self.clock())
-            if not self.db.is_sqlite:
-                ensure_login_role(session.connection(), name, admin, "beheerder" in roles)
+            if on_postgres:
+                ensure_login_role(session.connection(), name, admin, beheerder)
             session.flush()
             return user_view(directory.resolve(session, name, self.policy()))
 

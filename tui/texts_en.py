@@ -406,7 +406,7 @@ TEXTS: dict[str, str] = {
     "finding.replay_divergence": "replay divergence",
     "finding.time_backwards": "time runs backwards",
     "finding.state_mismatch": "stored state differs",
-    # Group sessions (tui/screens/sessions.py)
+    # Group sessions (tui/screens/sessions.py, session_attendance.py)
     "nav.sessions": "Sessions",
     "nav.enrol": "Enrol",
     "nav.attendance": "Attendance",

@@ -424,7 +424,7 @@ TEXTS: dict[str, str] = {
     "finding.replay_divergence": "herhaling wijkt af",
     "finding.time_backwards": "tijd loopt terug",
     "finding.state_mismatch": "opgeslagen toestand wijkt af",
-    # Group sessions (tui/screens/sessions.py)
+    # Group sessions (tui/screens/sessions.py, session_attendance.py)
     "nav.sessions": "Sessies",
     "nav.enrol": "Inschrijven",
     "nav.attendance": "Aanwezigheid",

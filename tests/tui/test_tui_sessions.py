@@ -13,8 +13,9 @@ from tui_app_fixtures import NOW, settle
 from engine import Settings, build_engine
 from engine.clock import fixed_clock
 from tui.app import TrajectApp
+from tui.screens.session_attendance import AttendanceScreen
 from tui.screens.session_new import NewSessionScreen
-from tui.screens.sessions import AttendanceScreen, EnrolScreen, SessionsScreen
+from tui.screens.sessions import EnrolScreen, SessionsScreen
 
 GROEPSWERK = Path(__file__).resolve().parents[1] / "bpmn" / "sessies"
 PEOPLE = [("Amal Haddad", "Arabisch"), ("Bilal Yusuf", "Arabisch"), ("Dawit Tesfay", "Tigrinya")]
