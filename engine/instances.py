@@ -23,6 +23,7 @@ from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import task_ids
+from .bpmn_parser import ExternalServiceTask
 from .clock import Clock, running_on
 from .definitions import FORM_KEY, UI_FORM_KEY
 from .pruning import prune_finished_iterations
@@ -79,6 +80,7 @@ def advance(workflow: BpmnWorkflow, clock: Clock) -> None:
         raise _incident(err) from err
     except Exception as err:  # a script error outside Spiff's wrapping still must not half-apply
         raise Incident(None, f"{type(err).__name__}: {err}") from err
+    check_can_go_on(workflow)
     prune_finished_iterations(workflow)
 
 
@@ -105,8 +107,10 @@ def complete(workflow: BpmnWorkflow, task_id: str, data: dict, clock: Clock) -> 
 
 
 def _incident(err: WorkflowException) -> Incident:
+    # a task's own error names its task; a gateway with no matching condition names only its spec
     task = getattr(err, "task", None)
-    task_name = getattr(getattr(task, "task_spec", None), "bpmn_id", None) if task else None
+    spec = task.task_spec if task is not None else getattr(err, "task_spec", None)
+    task_name = getattr(spec, "bpmn_id", None)
     message = str(err)
     line = getattr(err, "line_number", None)
     if line and f"line {line}" not in message:
@@ -243,18 +247,50 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[datetime]:
 
 def case_data(workflow: BpmnWorkflow) -> dict:
     """The case's data: the workflow data once completed, else the data of the open and waiting tasks
-    merged, oldest first, with the data of parallel branches that already ended."""
+    merged, oldest first, with the data of parallel branches that already ended or wait at a join."""
     if workflow.is_completed():
         return dict(workflow.data)
-    return _merged_data(workflow, workflow.get_tasks(state=TaskState.READY | TaskState.WAITING))
+    return _merged_data(workflow, workflow.get_tasks(state=TaskState.READY | TaskState.WAITING), at_joins=True)
 
 
-def _merged_data(workflow: BpmnWorkflow, candidates) -> dict:
+def _merged_data(workflow: BpmnWorkflow, candidates, at_joins: bool = False) -> dict:
+    """`at_joins`: a branch waiting at a join shows what it brings there. Spiff gives the join its data
+    only when it fires, so until then a finished branch's data (entered on its last task) would be
+    missing. The state digest leaves it out: stored digests must keep their meaning."""
     ended = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if isinstance(t.task_spec, EndEvent)]
     merged: dict = dict(workflow.data)
     for task in sorted([*ended, *candidates], key=lambda t: t.last_state_change):
+        if at_joins and _waits_at_join(task) and task.parent is not None:
+            merged.update(task.parent.data)
         merged.update(task.data)
     return merged
+
+
+def _waits_at_join(task) -> bool:
+    """A waiting task that waits for no event: a join (gateway, end of a process) waiting for branches."""
+    return task.state == TaskState.WAITING and getattr(task.task_spec, "event_definition", None) is None
+
+
+def check_can_go_on(workflow: BpmnWorkflow) -> None:
+    """A running case must have something that can move it: an open task, an event or timer it waits
+    for, or an external task. Else it would stay 'running' forever with nothing to do, e.g. when a
+    parallel join waits for a flow that can no longer arrive (a boundary event took the token away):
+    that is an incident, named after the join, so the command rolls back and someone looks at it."""
+    if workflow.is_completed() or workflow.get_next_task(state=TaskState.READY) is not None:
+        return  # the common case, found without walking the whole tree
+    joins = []
+    for task in workflow.get_tasks_iterator(state=TaskState.WAITING | TaskState.STARTED):
+        if task.state == TaskState.STARTED:
+            if isinstance(task.task_spec, ExternalServiceTask):
+                return
+        elif not _waits_at_join(task):
+            return
+        else:
+            joins.append(task.task_spec.bpmn_id or task.task_spec.name)
+    if joins:
+        raise Incident(joins[0], f"the case cannot go on: the join at {', '.join(map(repr, joins))} waits "
+                                 "for a flow that can no longer arrive, and nothing else is open or awaited")
+    raise Incident(None, "the case cannot go on: nothing is open or awaited, yet the process has not ended")
 
 
 def visited_nodes(workflow: BpmnWorkflow) -> set[tuple[str, str]]:

@@ -155,12 +155,17 @@ def complete(args, settings) -> int:
     if args.json:
         print_json({**result.to_json(), "open_tasks": masked([t.to_json() for t in result.open_tasks])})
     elif result.incident:
-        print(f"case {result.case_id}: incident at '{result.incident.task}': {result.incident.message}",
-              file=sys.stderr)
+        print(f"case {result.case_id}: incident{_incident_text(result.incident)}", file=sys.stderr)
     else:
         print(f"case {result.case_id}: {result.status}; open tasks: "
               + (", ".join(f"{t.title} [{t.id}]" for t in result.open_tasks) or "none"))
     return 1 if result.status == "error" else 0
+
+
+def _incident_text(incident) -> str:
+    """' at 'Gw_keuze': message', or ': message' when the engine could not tell the element."""
+    where = f" at '{incident.task}'" if incident.task else ""
+    return f"{where}: {incident.message}"
 
 
 def claim(args, settings) -> int:
@@ -187,7 +192,7 @@ def show(args, settings) -> int:
     print(f"case {s.id}  {s.process_id} v{s.definition_version}  gemeente {s.gemeente}")
     print(f"status {s.status}  stage {s.stage or '-'}  person {s.person_name or '-'} {mask_bsn(s.bsn) or ''}")
     if detail.incident:
-        print(f"INCIDENT at {detail.incident.task}: {detail.incident.message}")
+        print(f"INCIDENT{_incident_text(detail.incident)}")
     for task in detail.open_tasks:
         print(f"open: {task.title} [{task.id}] role {task.role or '-'} due {task.due or '-'}")
     for due in detail.waiting_timers:

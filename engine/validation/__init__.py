@@ -17,6 +17,7 @@ from .documents import Document, load
 from .expressions import expression_problems
 from .foreign import bundle_problems, foreign_problems
 from .forms import form_problems
+from .joins import join_problems
 from .lanes import lane_problems
 from .legal import legal_problems
 from .limits import limit_notes
@@ -32,7 +33,7 @@ from .xsd import xsd_problems
 __all__ = ["Problem", "validate_files"]
 
 _PER_DOCUMENT: tuple[Callable[[Document], list[Problem]], ...] = (
-    xsd_problems, structure_problems, lane_problems, expression_problems, timer_problems, dmn_problems,
+    xsd_problems, structure_problems, join_problems, lane_problems, expression_problems, timer_problems, dmn_problems,
     diagram_problems,
     foreign_problems, privacy_problems, limit_notes,
 )

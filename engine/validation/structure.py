@@ -30,7 +30,7 @@ def structure_problems(doc: Document) -> list[Problem]:
     for container in doc.root.iter(*(bpmn(tag) for tag in CONTAINERS)):
         problems += _container_problems(doc, container)
     for container in doc.root.iter(bpmn("adHocSubProcess")):
-        problems += _dangling_refs(doc, container, _nodes(container))
+        problems += _dangling_refs(doc, container, flow_nodes(container))
     problems += [
         doc.problem(el, f"the id '{el.get('id')}' is reserved by SpiffWorkflow; choose another id")
         for el in doc.root.iter() if isinstance(el.tag, str) and el.get("id") in RESERVED_IDS
@@ -39,20 +39,20 @@ def structure_problems(doc: Document) -> list[Problem]:
     return problems
 
 
-def _nodes(container: etree._Element) -> dict[str, etree._Element]:
+def flow_nodes(container: etree._Element) -> dict[str, etree._Element]:
     return {el.get("id"): el for el in container if local_name(el) in FLOW_NODES and el.get("id")}
 
 
-def _flows(container: etree._Element) -> list[etree._Element]:
+def sequence_flows(container: etree._Element) -> list[etree._Element]:
     return [el for el in container if local_name(el) == "sequenceFlow"]
 
 
 def _container_problems(doc: Document, container: etree._Element) -> list[Problem]:
-    nodes = _nodes(container)
+    nodes = flow_nodes(container)
     problems = _dangling_refs(doc, container, nodes)
     incoming: dict[str, list] = {node_id: [] for node_id in nodes}
     outgoing: dict[str, list] = {node_id: [] for node_id in nodes}
-    for flow in _flows(container):
+    for flow in sequence_flows(container):
         # A dangling end still counts for the other end: one broken flow is one problem, not three.
         if flow.get("sourceRef") in nodes:
             outgoing[flow.get("sourceRef")].append(flow)
@@ -68,7 +68,7 @@ def _container_problems(doc: Document, container: etree._Element) -> list[Proble
 def _dangling_refs(doc: Document, container: etree._Element, nodes: dict) -> list[Problem]:
     scope = f"{local_name(container)} '{container.get('id')}'"
     problems = []
-    for flow in _flows(container):
+    for flow in sequence_flows(container):
         for attribute in ("sourceRef", "targetRef"):
             ref = flow.get(attribute)
             if ref not in nodes:
