@@ -332,10 +332,13 @@ def _deadline(data: dict) -> datetime | None:
 
 def require_gemeente(gemeente: str) -> str:
     from .inputs import MAX_GEMEENTE, check_text
+    from .rights.directory import check_gemeente_code
 
     code = (gemeente or "").strip()
     if not code:
         raise InvalidInput("--gemeente is required (a municipality code, e.g. GM0363)")
     if re.fullmatch(r"gm\d{4}", code, re.IGNORECASE):  # gm0363 is GM0363: grants and lists name it so
         code = code.upper()
-    return check_text(code, "--gemeente", MAX_GEMEENTE)
+    # a case belongs to a gemeente by its CBS code: '0363' or 'Amsterdam' would be refused by the rights
+    # check as "not allowed" (exit 4), where the user only mistyped the code
+    return check_gemeente_code(check_text(code, "--gemeente", MAX_GEMEENTE))

@@ -55,6 +55,13 @@ def test_an_argument_that_is_not_utf8(deployed):
     assert no_cases(deployed)
 
 
+@pytest.mark.parametrize("code", ["0363", "Amsterdam", "GM363"])
+def test_a_gemeente_that_is_not_a_cbs_code_is_a_mistyped_option_not_a_refusal(deployed, code):
+    one_line_error(deployed(*START[:3], code, "--data", '{"leeftijd": 20}'), 2,
+                   f"--gemeente: '{code}' is not a CBS gemeente code (GM followed by 4 digits, e.g. GM0363)")
+    assert no_cases(deployed)
+
+
 @pytest.mark.parametrize("args", [
     ("tasks", "--limit", "1e30"), ("tasks", "--limit", "-1"), ("tasks", "--limit", "0"),
     ("tasks", "--limit", str(10 ** 26)), ("worker", "--interval", "-1"), ("worker", "--interval", "nan"),
