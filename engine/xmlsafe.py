@@ -40,7 +40,23 @@ def parse_xml(content: bytes) -> etree._ElementTree:
         return etree.ElementTree(etree.fromstring(content, _parser()))
     except etree.XMLSyntaxError as err:
         line = err.lineno or (err.position[0] if getattr(err, "position", None) else 1)
-        raise XmlProblem(line or 1, f"not well-formed XML: {err.msg}") from None
+        raise XmlProblem(line or 1, f"not well-formed XML: {_readable(err.msg)}") from None
+
+
+_POSITION = re.compile(r",? line (\d+), column (\d+)$")
+_MISMATCH = re.compile(r"^Opening and ending tag mismatch: (\S+) line (\d+) and (\S+?),?$")
+
+
+def _readable(message: str) -> str:
+    """libxml2's message without its own position (the problem's line says it), in words: "Opening and
+    ending tag mismatch: task line 4 and process, line 5, column 16" reads as "<task> (line 4) is
+    closed by </process> (column 16)"."""
+    position = _POSITION.search(message)
+    text = message[:position.start()] if position else message
+    if mismatch := _MISMATCH.match(text):
+        opened, line, closing = mismatch.groups()
+        text = f"<{opened}> (opened on line {line}) is closed by </{closing}>"
+    return f"{text} (column {position.group(2)})" if position else text
 
 
 def _require_utf8(content: bytes) -> None:

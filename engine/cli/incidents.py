@@ -44,7 +44,8 @@ def impact_table(report) -> str:
         if check.ok:
             lines.append(f"  open after:     {', '.join(check.open_after) or '-'}")
             if report.applied:
-                lines.append(f"  assignments kept: {check.kept_assignees}")
+                # a carried-over task keeps its assignee (if it had one), its dates, drafts and follow-ups
+                lines.append(f"  tasks carried over: {check.kept_assignees} (assignee, due date, drafts kept)")
         else:
             lines.append(f"  reason:         {check.problem}")
     can = sum(1 for c in report.checks if c.ok)

@@ -108,7 +108,12 @@ def _build_all(parser, docs: list[Document], collector: _Collector) -> None:
                 parser.get_subprocess_specs(process_id)
 
 
+_DUPLICATE_ID = re.compile(r"id '([^']*)' is used more than once")
+
+
 def _covered(problem: Problem, own: list[Problem]) -> bool:
+    if _on_duplicate_id(problem, own):
+        return True
     if problem.message.startswith(_RAW) and any(p.path == problem.path for p in own):
         # A raw exception (IndexError, KeyError) from Spiff carries no location; when our checks already
         # located a problem in that file it is almost always the same cause, reported less clearly.
@@ -122,3 +127,10 @@ def _covered(problem: Problem, own: list[Problem]) -> bool:
         key = " ".join(key.split()) if key else key  # a name with a newline is shown on one line
         return any(p.element_id == key or (key and f"'{key}'" in p.message) for p in own)
     return False
+
+
+def _on_duplicate_id(problem: Problem, own: list[Problem]) -> bool:
+    """Spiff reads two elements with one id as one (with the flows of both): what it then says about that
+    element ("multiple outgoing flows are not supported") only misleads; the duplicate is the cause."""
+    duplicates = {m.group(1) for p in own if p.path == problem.path and (m := _DUPLICATE_ID.search(p.message))}
+    return problem.element_id in duplicates or any(f"'{d}'" in problem.message for d in duplicates)
