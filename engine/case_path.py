@@ -31,7 +31,7 @@ def case_path(workflow: BpmnWorkflow) -> tuple[PathStep, ...]:
     activity or subprocess. A finished part shows as one line; a part in progress shows its steps."""
     steps: list[PathStep] = []
     _walk(workflow, workflow, 0, steps)
-    return tuple(_merge_repeats(steps)[:MAX_STEPS])
+    return tuple(_predicted_once(_merge_repeats(steps))[:MAX_STEPS])
 
 
 def _walk(top: BpmnWorkflow, workflow, depth: int, out: list[PathStep]) -> None:
@@ -82,3 +82,14 @@ def _merge_repeats(steps: list[PathStep]) -> list[PathStep]:
         else:
             merged.append(step)
     return merged
+
+
+_PREDICTED = (NEXT, DEFAULT, POSSIBLE)
+
+
+def _predicted_once(steps: list[PathStep]) -> list[PathStep]:
+    """What follows a parallel join is predicted on every branch that runs into it (Spiff's tree has a
+    copy per branch): the dossier shows it once, after the last branch (A done, B current, then C)."""
+    key = lambda step: (step.depth, step.kind, step.title, step.role, step.state)  # noqa: E731
+    last = {key(step): i for i, step in enumerate(steps) if step.state in _PREDICTED}
+    return [step for i, step in enumerate(steps) if step.state not in _PREDICTED or last[key(step)] == i]

@@ -276,11 +276,14 @@ def check_can_go_on(workflow: BpmnWorkflow) -> None:
     for, or an external task. Else it would stay 'running' forever with nothing to do, e.g. when a
     parallel join waits for a flow that can no longer arrive (a boundary event took the token away):
     that is an incident, named after the join, so the command rolls back and someone looks at it."""
-    if workflow.is_completed() or workflow.get_next_task(state=TaskState.READY) is not None:
-        return  # the common case, found without walking the whole tree
+    if workflow.is_completed():
+        return
     joins = []
-    for task in workflow.get_tasks_iterator(state=TaskState.WAITING | TaskState.STARTED):
-        if task.state == TaskState.STARTED:
+    # one walk, left at the first task that can move the case (usually early in the tree)
+    for task in workflow.get_tasks_iterator(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+        if task.state == TaskState.READY:
+            return
+        if task.state == TaskState.STARTED:  # a subprocess's or loop's container: its children count
             if isinstance(task.task_spec, ExternalServiceTask):
                 return
         elif not _waits_at_join(task):

@@ -35,3 +35,13 @@ def test_the_path_marks_done_current_and_uncertain_next_steps(cli):
                          (0, "Twee weken wachten", "waiting")]
     assert (0, "Beoordelen", "next") in steps  # after the timer, certain from the model
     assert [s["kind"] for s in cli.ok("show", case_id)["path"]][:3] == ["task", "part", "wait"]
+
+
+def test_what_follows_a_parallel_join_shows_once_after_the_branches(cli):
+    cli.ok("deploy", str(TESTS / "bpmn" / "vastlopers" / "parallel_timer.bpmn"), now=T0)
+    case_id = cli.ok("start", "parallel_timer", "--gemeente", "GM0363", now=T0)["case_id"]
+    assert path(cli, case_id) == [(0, "A", "current"), (0, "B", "current"), (0, "C", "next")]
+
+    (a,) = [t for t in cli.ok("tasks", "--case", case_id) if t["task"] == "Task_a"]
+    cli.ok("complete", a["id"], now=T0)
+    assert path(cli, case_id) == [(0, "A", "done"), (0, "B", "current"), (0, "C", "next")]
