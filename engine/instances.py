@@ -249,7 +249,10 @@ def case_data(workflow: BpmnWorkflow) -> dict:
     """The case's data: the workflow data once completed, else the data of the open and waiting tasks
     merged, oldest first, with the data of parallel branches that already ended or wait at a join."""
     if workflow.is_completed():
-        return dict(workflow.data)
+        # Spiff's workflow data is what the branch that ended last carried: a non-interrupting boundary
+        # path ending after the main path, or an error path out of a subprocess, would leave out what was
+        # entered elsewhere. The ended paths' data, oldest first, under the workflow's own.
+        return {**_merged_data(workflow, []), **workflow.data}
     return _merged_data(workflow, workflow.get_tasks(state=TaskState.READY | TaskState.WAITING), at_joins=True)
 
 

@@ -100,3 +100,12 @@ def test_a_parallel_split_and_join_without_a_way_around_gets_no_note(cli, tmp_pa
     result = cli("validate", str(model))
 
     assert result.code == 0 and "note" not in result.out, result.out
+
+
+def test_a_boundary_path_that_ends_last_keeps_what_the_main_path_entered(cli):
+    """SpiffWorkflow's data at the end is the last-ending branch's: here a reminder branch, split off
+    before the form was filled in, ended after the error path and left the completed case with `{}`."""
+    result = cli("test", str(TESTS / "bpmn" / "herinnering"))
+
+    assert result.code == 0, result.out
+    assert "1 scenario(s): 1 passed, 0 failed" in result.out
