@@ -151,7 +151,8 @@ def test_coverage_counts_flow_nodes_per_process(bench):
     assert bench.coverage([result]).percent == round(100 * 10 / 13, 1)
 
 
-def test_nodes_inside_an_embedded_subprocess_are_matched_under_the_subprocess_id():
+def test_nodes_inside_an_embedded_subprocess_count_for_the_process_around_it():
+    # as engine.instances.visited_nodes reports them (it ran, coverage listed them unvisited: probe 4)
     bpmn = b"""<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D">
       <bpmn:process id="p" isExecutable="true">
         <bpmn:laneSet id="LS"><bpmn:lane id="L" name="r" /></bpmn:laneSet>
@@ -161,7 +162,7 @@ def test_nodes_inside_an_embedded_subprocess_are_matched_under_the_subprocess_id
       </bpmn:process></bpmn:definitions>"""
     name, nodes = flow_nodes([SourceFile("p.bpmn", Path("/p.bpmn"), bpmn)])["p"]
     assert [(n.scope, n.id, n.kind) for n in nodes] == [
-        ("p", "S", "startEvent"), ("p", "Sub", "subProcess"), ("Sub", "T", "userTask")]
+        ("p", "S", "startEvent"), ("p", "Sub", "subProcess"), ("p", "T", "userTask")]
 
 
 def test_a_malformed_scenario_is_rejected_naming_the_file_step_and_key():

@@ -19,15 +19,14 @@ FLOW_NODE_TAGS = (
     "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
     "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway",
 )
-# SpiffWorkflow runs an embedded subprocess as a workflow of its own, named after the subprocess element:
-# the engine reports the nodes inside it as (subprocess id, element id).
-SCOPE_TAGS = frozenset(f"{{{BPMN_NS}}}{tag}" for tag in ("subProcess", "transaction", "adHocSubProcess"))
+# The engine reports a node inside an embedded subprocess (or event subprocess) as the process around it
+# (engine.instances.visited_nodes): its id is unique in the file, and the designer drew it in that process.
 _FLOW_NODES = ".//*[" + " or ".join(f"self::bpmn:{tag}" for tag in FLOW_NODE_TAGS) + "]"
 
 
 @dataclass(frozen=True)
 class FlowNode:
-    scope: str  # process id, or the id of the embedded subprocess the node sits in
+    scope: str  # the process id, also for a node inside an embedded subprocess
     id: str
     name: str
     kind: str  # the BPMN tag, e.g. userTask
@@ -101,13 +100,8 @@ def element_names(catalog: Mapping[str, tuple[str, tuple[FlowNode, ...]]]) -> di
 
 
 def _node(element, process_id: str) -> FlowNode:
-    scope = process_id
-    for ancestor in element.iterancestors():
-        if ancestor.tag in SCOPE_TAGS:
-            scope = ancestor.get("id")
-            break
     kind = element.tag.split("}", 1)[-1]
-    return FlowNode(scope, element.get("id"), _clean(element.get("name")), kind)
+    return FlowNode(process_id, element.get("id"), _clean(element.get("name")), kind)
 
 
 def _clean(name: str | None) -> str:
