@@ -59,6 +59,12 @@ CASES = [
     ("bad_dmn_output.dmn", None, "Out_1", '"ja" +', "rule 'Rule_1' output entry: syntax error"),
     ("dmn_glued_operator.dmn", None, "Entry_1", "in [16, 17]", "'? in [16, 17]'"),
     ("reserved_id.bpmn", None, "Start", '<bpmn:startEvent id="Start"', "the id 'Start' is reserved by SpiffWorkflow"),
+    ("boundary_badattach.bpmn", None, "BT", 'attachedToRef="Y_niet"', "attachedToRef 'Y_niet', which names no activity"),
+    # SpiffWorkflow's own errors here were a TypeError and an AttributeError about its internals
+    ("err_undefined.bpmn", None, "S_e", 'errorRef="Err_nergens"', "errorRef 'Err_nergens' names no <bpmn:error>"),
+    ("msg_undefined.bpmn", None, "X", 'messageRef="Msg_nergens"', "messageRef 'Msg_nergens' names no <bpmn:message>"),
+    ("egw_task.bpmn", None, "X", 'id="F3"', "event-based gateway 'X' leads to userTask 'T2'; it may lead only to"),
+    ("call_self.bpmn", None, "X", 'calledElement="p4_bad_call_self"', "calls the process it is in"),
     ("spiff_multiple_outgoing.bpmn", None, "Task_splitst", 'id="Task_splitst"',
      "SpiffWorkflow: Multiple outgoing flows are not supported"),
 ]

@@ -14,6 +14,7 @@ from engine.bundle import SourceFile
 from .diagram import diagram_problems
 from .dmn import dmn_problems
 from .documents import Document, load
+from .event_refs import event_ref_problems
 from .expressions import expression_problems
 from .foreign import bundle_problems, foreign_problems
 from .forms import form_problems
@@ -33,7 +34,7 @@ from .xsd import xsd_problems
 __all__ = ["Problem", "validate_files"]
 
 _PER_DOCUMENT: tuple[Callable[[Document], list[Problem]], ...] = (
-    xsd_problems, structure_problems, join_problems, lane_problems, expression_problems, timer_problems, dmn_problems,
+    xsd_problems, structure_problems, join_problems, event_ref_problems, lane_problems, expression_problems, timer_problems, dmn_problems,
     diagram_problems,
     foreign_problems, privacy_problems, limit_notes,
 )

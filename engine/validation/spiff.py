@@ -18,6 +18,9 @@ from .problem import Problem
 # Spiff messages that repeat a problem our own checks already report more precisely. The pattern's
 # group (or the error's element id) must match an id in one of our problems for it to be dropped.
 _COVERED = (
+    # an undefined messageRef/errorRef (event_refs.py), an event-based gateway leading to a task
+    re.compile(r"^TypeError\(\"NodeParser\.raise_validation_exception\(\) got an unexpected keyword"),
+    re.compile(r"^AttributeError\(\"'\w+' object has no attribute 'event_definition'"),
     re.compile(r"^The process '([^']*)' was not found"),
     re.compile(r'^No DMN Diagram available with id "([^"]*)"'),
     re.compile(r"^When looking for a task spec, we found two items.*?\(([^)]*)\)"),
