@@ -79,7 +79,7 @@ def advance(workflow: BpmnWorkflow, clock: Clock) -> None:
     except WorkflowException as err:
         raise _incident(err) from err
     except Exception as err:  # a script error outside Spiff's wrapping still must not half-apply
-        raise Incident(None, f"{type(err).__name__}: {err}") from err
+        raise Incident(_element_in_traceback(err), f"{type(err).__name__}: {err}") from err
     check_can_go_on(workflow)
     prune_finished_iterations(workflow)
 
@@ -104,6 +104,20 @@ def complete(workflow: BpmnWorkflow, task_id: str, data: dict, clock: Clock) -> 
         except Exception as err:  # e.g. Spiff evaluating a message's correlation on missing data
             raise Incident(task.task_spec.bpmn_id, f"{type(err).__name__}: {err}") from err
     advance(workflow, clock)
+
+
+def _element_in_traceback(err: BaseException) -> str | None:
+    """The BPMN element SpiffWorkflow was working on when a plain Python error escaped it (a multi-instance
+    task whose collection is not defined: "'NoneType' object is not iterable"): the innermost frame that
+    holds a task, which Spiff passes around as `my_task`."""
+    found, frame = None, err.__traceback__
+    while frame is not None:
+        for name in ("my_task", "task"):
+            element = getattr(getattr(frame.tb_frame.f_locals.get(name), "task_spec", None), "bpmn_id", None)
+            if isinstance(element, str):
+                found = element
+        frame = frame.tb_next
+    return found
 
 
 def _incident(err: WorkflowException) -> Incident:

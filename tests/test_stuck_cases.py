@@ -112,3 +112,14 @@ def test_a_boundary_path_that_ends_last_keeps_what_the_main_path_entered(cli):
     # coverage counts the nodes inside the embedded subprocess the scenario ran (it listed them unvisited)
     unvisited = result.out.split("not visited in herinnering:")[1]
     assert "Task_controle" not in unvisited and "Task_afronden" in unvisited
+
+
+def test_a_plain_python_error_inside_spiffworkflow_names_the_element_it_ran(cli):
+    # a multi-instance task over a collection nobody set: SpiffWorkflow raises a bare TypeError
+    cli.ok("deploy", str(MODELS / "mi_zonder_lijst.bpmn"), now=DAY0)
+
+    result = cli("start", "mi_zonder_lijst", "--gemeente", "GM0363", now=DAY0)
+
+    assert result.code == 1 and "stopped by an incident" in result.err
+    (row,) = cli.ok("incidents")
+    assert row["incident"]["task"] == "X" and "not iterable" in row["incident"]["message"]

@@ -119,7 +119,10 @@ def start(args, settings) -> int:
         print_json({"case_id": case.id, "status": case.status, "stage": case.stage})
     else:
         print(case.id)
-    return 1 if case.status == "error" else 0
+    if case.status == "error":  # stdout keeps the bare id for scripts; why it is 1 goes to stderr
+        print(f"case {case.id}: stopped by an incident as it started; see traject show {case.id}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def tasks(args, settings) -> int:
