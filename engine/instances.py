@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -120,12 +121,16 @@ def _element_in_traceback(err: BaseException) -> str | None:
     return found
 
 
+_LISTED_GUESSES = re.compile(r"Did you mean one of '\[('.*?')\]'\?")
+
+
 def _incident(err: WorkflowException) -> Incident:
     # a task's own error names its task; a gateway with no matching condition names only its spec
     task = getattr(err, "task", None)
     spec = task.task_spec if task is not None else getattr(err, "task_spec", None)
     task_name = getattr(spec, "bpmn_id", None)
-    message = str(err)
+    # Spiff's hint prints a Python list inside quotes: "Did you mean one of '['score', 'soort']'?"
+    message = _LISTED_GUESSES.sub(lambda m: f"Did you mean one of {m.group(1)}?", str(err))
     line = getattr(err, "line_number", None)
     if line and f"line {line}" not in message:
         message += f" (line {line})"

@@ -102,3 +102,16 @@ def test_a_coordinator_may_retry_and_cancel_a_klantmanager_may_not(cli):
     assert cli.ok("show", goed)["status"] == "running" and cli.ok("show", fout)["status"] == "error"
     assert cli("retry", fout, user="cora").code == 1  # allowed; the script still fails
     assert cli("cancel", goed, "--reason", "overleden", "--json", user="cora").code == 0
+
+
+def test_a_script_reading_an_unknown_name_suggests_the_close_ones_readably(cli):
+    cli.ok("deploy", str(TESTS / "bpmn" / "incident"), now=DAY0)
+    case_id = cli.ok("start", "incident", "--gemeente", "GM0363", "--data", '{"delen": 1, "deler2": 2}',
+                     now=DAY0)["case_id"]
+    (task,) = cli.ok("tasks", "--case", case_id)
+
+    result = cli("complete", task["id"], now=DAY0)
+
+    assert result.code == 1
+    assert "NameError: name 'deler' is not defined." in result.err
+    assert "Did you mean one of 'delen', 'deler2'?" in result.err  # was '['delen', 'deler2']'
