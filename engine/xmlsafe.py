@@ -49,7 +49,7 @@ _MISMATCH = re.compile(r"^Opening and ending tag mismatch: (\S+) line (\d+) and 
 
 def _readable(message: str) -> str:
     """libxml2's message without its own position (the problem's line says it), in words: "Opening and
-    ending tag mismatch: task line 4 and process, line 5, column 16" reads as "<task> (line 4) is
+    ending tag mismatch: task line 4 and process, line 5, column 16" reads as "<task> (opened on line 4) is
     closed by </process> (column 16)"."""
     position = _POSITION.search(message)
     text = message[:position.start()] if position else message

@@ -34,8 +34,8 @@ from .xsd import xsd_problems
 __all__ = ["Problem", "validate_files"]
 
 _PER_DOCUMENT: tuple[Callable[[Document], list[Problem]], ...] = (
-    xsd_problems, structure_problems, join_problems, event_ref_problems, lane_problems, expression_problems, timer_problems, dmn_problems,
-    diagram_problems,
+    xsd_problems, structure_problems, join_problems, event_ref_problems, lane_problems, expression_problems,
+    timer_problems, dmn_problems, diagram_problems,
     foreign_problems, privacy_problems, limit_notes,
 )
 

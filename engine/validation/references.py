@@ -40,7 +40,7 @@ def _call_problems(doc: Document, call: etree._Element, processes: set) -> list:
     if not called:
         return [doc.problem(call, f"call activity '{call.get('id')}' has no calledElement")]
     if called in processes:
-        own = next((a for a in call.iterancestors(bpmn("process"))), None)
+        own = next(call.iterancestors(bpmn("process")), None)
         if own is not None and own.get("id") == called:
             return [doc.note(call, f"call activity '{call.get('id')}' calls the process it is in ('{called}'): a "
                              "called process counts as a building block, so this one cannot be started on its own")]
