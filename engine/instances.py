@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -28,6 +27,7 @@ from .bpmn_parser import ExternalServiceTask
 from .clock import Clock, running_on
 from .definitions import FORM_KEY, UI_FORM_KEY
 from .pruning import prune_finished_iterations
+from .spiff_errors import Incident, element_in_traceback, incident_from
 
 # The stages a PVT case goes through, in order. A process may use other names; they sort after these.
 STAGES = ("intake", "inburgering", "workshop", "ondertekening", "monitoring", "afgesloten")
@@ -50,15 +50,6 @@ class HumanTask:
     instructions: str | None
 
 
-class Incident(Exception):
-    """A script, condition or decision failed while the engine ran; the command is rolled back."""
-
-    def __init__(self, task: str | None, message: str):
-        super().__init__(message)
-        self.task = task
-        self.message = message
-
-
 def new_workflow(spec, subprocess_specs, script_engine, start_data: dict, id_seed=None) -> BpmnWorkflow:
     """A case's new workflow; `id_seed`: the task-id seed of the case being replayed (engine/task_ids.py)."""
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine)
@@ -78,9 +69,9 @@ def advance(workflow: BpmnWorkflow, clock: Clock) -> None:
         with running_on(clock):
             workflow.do_engine_steps()
     except WorkflowException as err:
-        raise _incident(err) from err
+        raise incident_from(err) from err
     except Exception as err:  # a script error outside Spiff's wrapping still must not half-apply
-        raise Incident(_element_in_traceback(err), f"{type(err).__name__}: {err}") from err
+        raise Incident(element_in_traceback(err), f"{type(err).__name__}: {err}") from err
     check_can_go_on(workflow)
     prune_finished_iterations(workflow)
 
@@ -101,40 +92,10 @@ def complete(workflow: BpmnWorkflow, task_id: str, data: dict, clock: Clock) -> 
         try:
             task.run()
         except WorkflowException as err:
-            raise _incident(err) from err
+            raise incident_from(err) from err
         except Exception as err:  # e.g. Spiff evaluating a message's correlation on missing data
             raise Incident(task.task_spec.bpmn_id, f"{type(err).__name__}: {err}") from err
     advance(workflow, clock)
-
-
-def _element_in_traceback(err: BaseException) -> str | None:
-    """The BPMN element SpiffWorkflow was working on when a plain Python error escaped it (a multi-instance
-    task whose collection is not defined: "'NoneType' object is not iterable"): the innermost frame that
-    holds a task, which Spiff passes around as `my_task`."""
-    found, frame = None, err.__traceback__
-    while frame is not None:
-        for name in ("my_task", "task"):
-            element = getattr(getattr(frame.tb_frame.f_locals.get(name), "task_spec", None), "bpmn_id", None)
-            if isinstance(element, str):
-                found = element
-        frame = frame.tb_next
-    return found
-
-
-_LISTED_GUESSES = re.compile(r"Did you mean one of '\[('.*?')\]'\?")
-
-
-def _incident(err: WorkflowException) -> Incident:
-    # a task's own error names its task; a gateway with no matching condition names only its spec
-    task = getattr(err, "task", None)
-    spec = task.task_spec if task is not None else getattr(err, "task_spec", None)
-    task_name = getattr(spec, "bpmn_id", None)
-    # Spiff's hint prints a Python list inside quotes: "Did you mean one of '['score', 'soort']'?"
-    message = _LISTED_GUESSES.sub(lambda m: f"Did you mean one of {m.group(1)}?", str(err))
-    line = getattr(err, "line_number", None)
-    if line and f"line {line}" not in message:
-        message += f" (line {line})"
-    return Incident(task_name, message)
 
 
 def find_ready_human_task(workflow: BpmnWorkflow, task_id: str):

@@ -23,7 +23,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from .bpmn_parser import INPUT_KEY, ExternalServiceTask
 from .clock import Clock, running_on
-from .instances import Incident, _incident, advance, properties_of
+from .instances import advance, properties_of
+from .spiff_errors import Incident, incident_from
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def deliver(workflow, task_id: str, data: dict, clock: Clock, message: str | Non
                 task.data.update(copy.deepcopy(data))
                 task.run()
         except WorkflowException as err:
-            raise _incident(err) from err
+            raise incident_from(err) from err
         except Exception as err:  # e.g. a NameError from a correlation expression: an incident too
             raise Incident(_element(task), f"{type(err).__name__}: {err}") from err
     advance(workflow, clock)
@@ -186,7 +187,7 @@ def complete_external(workflow, task_id: str, data: dict, clock: Clock) -> None:
             task.data.update(copy.deepcopy(data))
             task.complete()
         except WorkflowException as err:
-            raise _incident(err) from err
+            raise incident_from(err) from err
         except Exception as err:  # noqa: BLE001 - a post-script failing must not half-apply
             raise Incident(_element(task), f"{type(err).__name__}: {err}") from err
     advance(workflow, clock)

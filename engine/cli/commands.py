@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from .output import mask_bsn, masked, print_json, print_table
+from .output import incident_text, mask_bsn, masked, print_json, print_table
 
 
 def _engine(settings):
@@ -158,17 +158,11 @@ def complete(args, settings) -> int:
     if args.json:
         print_json({**result.to_json(), "open_tasks": masked([t.to_json() for t in result.open_tasks])})
     elif result.incident:
-        print(f"case {result.case_id}: incident{_incident_text(result.incident)}", file=sys.stderr)
+        print(f"case {result.case_id}: incident{incident_text(result.incident)}", file=sys.stderr)
     else:
         print(f"case {result.case_id}: {result.status}; open tasks: "
               + (", ".join(f"{t.title} [{t.id}]" for t in result.open_tasks) or "none"))
     return 1 if result.status == "error" else 0
-
-
-def _incident_text(incident) -> str:
-    """' at 'Gw_keuze': message', or ': message' when the engine could not tell the element."""
-    where = f" at '{incident.task}'" if incident.task else ""
-    return f"{where}: {incident.message}"
 
 
 def claim(args, settings) -> int:
@@ -195,7 +189,7 @@ def show(args, settings) -> int:
     print(f"case {s.id}  {s.process_id} v{s.definition_version}  gemeente {s.gemeente}")
     print(f"status {s.status}  stage {s.stage or '-'}  person {s.person_name or '-'} {mask_bsn(s.bsn) or ''}")
     if detail.incident:
-        print(f"INCIDENT{_incident_text(detail.incident)}")
+        print(f"INCIDENT{incident_text(detail.incident)}")
     for task in detail.open_tasks:
         print(f"open: {task.title} [{task.id}] role {task.role or '-'} due {task.due or '-'}")
     for due in detail.waiting_timers:

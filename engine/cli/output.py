@@ -28,6 +28,13 @@ def _cell(value) -> str:
     return str(value)
 
 
+def incident_text(incident) -> str:
+    """Where and what, after "incident" or "INCIDENT": " at 'Gw_keuze': message", or ": message" when the
+    engine could not tell the element."""
+    where = f" at '{incident.task}'" if incident.task else ""
+    return f"{where}: {incident.message}"
+
+
 def mask_bsn(bsn: str | None) -> str | None:
     """Lists show only the last three digits of a BSN (AVG: data minimisation)."""
     if not bsn:

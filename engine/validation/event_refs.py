@@ -11,12 +11,8 @@ from __future__ import annotations
 
 from .documents import Document, bpmn, local_name
 from .problem import Problem
-from .structure import CONTAINERS, flow_nodes, sequence_flows
+from .structure import ACTIVITIES, CONTAINERS, flow_nodes, sequence_flows
 
-ACTIVITIES = frozenset({
-    "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",
-    "businessRuleTask", "callActivity", "subProcess", "transaction", "adHocSubProcess",
-})
 # event definition -> (its reference attribute, the root element it names)
 DEFINITION_REFS = {
     "messageEventDefinition": ("messageRef", "message"),

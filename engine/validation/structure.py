@@ -10,9 +10,11 @@ from lxml import etree
 from .documents import NS, Document, bpmn, local_name
 from .problem import Problem
 
-FLOW_NODES = frozenset({
+ACTIVITIES = frozenset({
     "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",
     "businessRuleTask", "callActivity", "subProcess", "transaction", "adHocSubProcess",
+})
+FLOW_NODES = ACTIVITIES | frozenset({
     "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
     "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway",
 })
